@@ -1,0 +1,47 @@
+package io.skiff.controller;
+
+import akka.actor.typed.ActorRef;
+import akka.pattern.StatusReply;
+import java.util.function.Function;
+import io.skiff.domain.App;
+import io.skiff.store.User;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Looks an app up through its entity and applies the Deis per-app rules (404, then 403). */
+public final class Access {
+  private final ApiContext ctx;
+
+  public Access(ApiContext ctx) {
+    this.ctx = ctx;
+  }
+
+  public CompletionStage<App.Summary> find(String appId) {
+    if (!AppNames.wellFormed(appId)) return CompletableFuture.failedFuture(ApiError.notFound());
+    return ctx.sharding()
+        .entityRefFor(App.ENTITY_KEY, appId)
+        .<java.util.Optional<App.Summary>>ask(App.Get::new, ctx.askTimeout())
+        .thenApply(found -> found.orElseThrow(ApiError::notFound));
+  }
+
+  /** Owner, admin, or a collaborator for anything but DELETE. */
+  public CompletionStage<App.Summary> use(String appId, User user, boolean isDelete) {
+    return find(appId).thenApply(app -> {
+      if (!app.mayUse(user.username(), user.superuser(), isDelete)) throw ApiError.forbidden();
+      return app;
+    });
+  }
+
+  /** Owner or admin only. */
+  public CompletionStage<App.Summary> own(String appId, User user) {
+    return find(appId).thenApply(app -> {
+      if (!app.isOwnerOrAdmin(user.username(), user.superuser())) throw ApiError.forbidden();
+      return app;
+    });
+  }
+
+  /** Sends a command to an App entity and maps its error replies. */
+  public <T> CompletionStage<T> askApp(String appId, Function<ActorRef<StatusReply<T>>, App.Command> command) {
+    return ctx.sharding().entityRefFor(App.ENTITY_KEY, appId).<T>askWithStatus(command::apply, ctx.askTimeout());
+  }
+}

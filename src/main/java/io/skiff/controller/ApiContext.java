@@ -1,0 +1,39 @@
+package io.skiff.controller;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import java.util.concurrent.Executor;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import io.skiff.SkiffSettings;
+import io.skiff.store.AppQueries;
+import io.skiff.store.CertStore;
+import io.skiff.store.Database;
+import io.skiff.store.DomainStore;
+import io.skiff.store.KeyStore;
+import io.skiff.store.UserStore;
+import java.time.Duration;
+
+/** Everything the API routes use, built once per node. */
+public record ApiContext(
+    ActorSystem<?> system,
+    SkiffSettings settings,
+    ClusterSharding sharding,
+    Passwords passwords,
+    UserStore users,
+    KeyStore keys,
+    CertStore certs,
+    DomainStore domains,
+    AppQueries queries,
+    Executor blocking) {
+
+  public static ApiContext create(ActorSystem<?> system, SkiffSettings settings, Database db) {
+    return new ApiContext(
+        system, settings, ClusterSharding.get(system), new Passwords(settings.pbkdf2Iterations()),
+        new UserStore(db), new KeyStore(db), new CertStore(db), new DomainStore(db), new AppQueries(db),
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher")));
+  }
+
+  public Duration askTimeout() {
+    return settings.askTimeout();
+  }
+}

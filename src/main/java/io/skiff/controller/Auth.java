@@ -1,0 +1,68 @@
+package io.skiff.controller;
+
+import static akka.http.javadsl.server.Directives.*;
+
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.http.javadsl.server.Route;
+import io.skiff.store.User;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/** Token authentication: {@code Authorization: token <key>} (keyword case-insensitive). */
+public final class Auth {
+  private final ApiContext ctx;
+
+  public Auth(ApiContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** The caller, or empty when no token was presented; a bad token fails with 401. */
+  public CompletionStage<Optional<User>> caller(Optional<String> header) {
+    if (header.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
+    String[] parts = header.get().trim().split(" ");
+    if (!parts[0].equalsIgnoreCase("token")) return CompletableFuture.completedFuture(Optional.empty());
+    if (parts.length == 1 || parts[1].isEmpty()) {
+      return CompletableFuture.failedFuture(unauthorized("Invalid token header. No credentials provided."));
+    }
+    if (parts.length > 2) {
+      return CompletableFuture.failedFuture(unauthorized("Invalid token header. Token string should not contain spaces."));
+    }
+    return ctx.users().byToken(Tokens.digest(parts[1])).thenApply(user -> {
+      if (user.isEmpty()) throw unauthorized("Invalid token");
+      if (!user.get().active()) throw unauthorized("User inactive or deleted");
+      return user;
+    });
+  }
+
+  /** Runs inner with the authenticated user; 401 without valid credentials. */
+  public Route authenticated(Function<User, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header ->
+        onComplete(caller(header), result -> {
+          if (result.isFailure()) return complete(challenge(Replies.failure(result.failed().get())));
+          Optional<User> user = result.get();
+          if (user.isEmpty()) {
+            return complete(challenge(Replies.detail(401, "Authentication credentials were not provided.")));
+          }
+          return inner.apply(user.get());
+        }));
+  }
+
+  /** Like {@link #authenticated} but anonymous callers get through with empty. */
+  public Route optionallyAuthenticated(Function<Optional<User>, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header ->
+        onComplete(caller(header), result -> result.isFailure()
+            ? complete(challenge(Replies.failure(result.failed().get())))
+            : inner.apply(result.get())));
+  }
+
+  private static HttpResponse challenge(HttpResponse r) {
+    return r.status().intValue() == 401 ? r.addHeader(RawHeader.create("WWW-Authenticate", "Token")) : r;
+  }
+
+  private static ApiError unauthorized(String message) {
+    return ApiError.detail(401, message);
+  }
+}

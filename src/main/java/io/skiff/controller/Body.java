@@ -1,0 +1,78 @@
+package io.skiff.controller;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.skiff.store.Json;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Request bodies: JSON objects, or form-encoded fields (as Deis's tests send), read into one
+ * ObjectNode. Field readers check types and produce DRF-shaped field errors.
+ */
+public final class Body {
+  private Body() {}
+
+  public static ObjectNode parse(String text, boolean formEncoded) {
+    if (text == null || text.isBlank()) return JsonNodeFactory.instance.objectNode();
+    if (formEncoded) return parseForm(text);
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw ApiError.badRequest("JSON parse error - " + e.getOriginalMessage());
+    }
+    if (node == null || node.isNull() || node.isMissingNode()) return JsonNodeFactory.instance.objectNode();
+    if (!node.isObject()) {
+      throw ApiError.field("non_field_errors", "Invalid data. Expected a dictionary, but got " + kind(node) + ".");
+    }
+    return (ObjectNode) node;
+  }
+
+  private static ObjectNode parseForm(String text) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    for (String pair : text.split("&")) {
+      if (pair.isEmpty()) continue;
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      out.put(k, v);
+    }
+    return out;
+  }
+
+  static String kind(JsonNode n) {
+    if (n.isArray()) return "list";
+    if (n.isObject()) return "dict";
+    if (n.isBoolean()) return "bool";
+    if (n.isNumber()) return "number";
+    if (n.isNull()) return "null";
+    return "str";
+  }
+
+  /** A required, non-blank string field (numbers are accepted as their text, as DRF does). */
+  public static String required(ObjectNode body, String field) {
+    String v = optional(body, field);
+    if (v == null) throw ApiError.field(field, "This field is required.");
+    if (v.isBlank()) throw ApiError.field(field, "This field may not be blank.");
+    return v;
+  }
+
+  /** An optional string field; null when absent. JSON null counts as absent. */
+  public static String optional(ObjectNode body, String field) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) return null;
+    if (n.isTextual()) return n.textValue();
+    if (n.isNumber()) return n.asText();
+    throw ApiError.field(field, "Not a valid string.");
+  }
+
+  public static String maxLength(String field, String value, int max) {
+    if (value != null && value.length() > max) {
+      throw ApiError.field(field, "Ensure this field has no more than " + max + " characters.");
+    }
+    return value;
+  }
+}

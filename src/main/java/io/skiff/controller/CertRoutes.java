@@ -1,0 +1,53 @@
+package io.skiff.controller;
+
+import static akka.http.javadsl.server.Directives.*;
+import static io.skiff.controller.RouteSupport.*;
+
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Route;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.skiff.store.Certificate;
+import io.skiff.store.User;
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+
+/** /v1/certs: TLS certificates for custom domains; each user sees only their own. */
+public final class CertRoutes {
+  private final ApiContext ctx;
+  private final Auth auth;
+
+  public CertRoutes(ApiContext ctx, Auth auth) {
+    this.ctx = ctx;
+    this.auth = auth;
+  }
+
+  public Route route() {
+    return pathPrefix("certs", () -> auth.authenticated(user -> concat(
+        pathEndOrSingleSlash(() -> concat(
+            get(() -> list(page -> ctx.certs().list(user.username(), page), Views::cert)),
+            post(() -> runWithBody(body -> create(user, body))))),
+        path(PathMatchers.segment(), cn -> pathEndOrSingleSlash(() -> concat(
+            get(() -> run(() -> ctx.certs().get(user.username(), cn)
+                .thenApply(c -> Reply.ok(Views.cert(c.orElseThrow(ApiError::notFound)))))),
+            delete(() -> run(() -> ctx.certs().delete(user.username(), cn).thenApply(deleted -> {
+              if (!deleted) throw ApiError.notFound();
+              return Reply.noContent();
+            })))))))));
+  }
+
+  private CompletionStage<Reply> create(User user, ObjectNode body) {
+    String pem = Body.required(body, "certificate");
+    String key = Body.required(body, "key");
+    Certificates.Info info = Certificates.read(pem);
+    Certificates.checkKey(key);
+    String cn = Body.optional(body, "common_name");
+    if (cn == null || cn.isBlank()) cn = info.commonName();
+    if (cn == null) throw ApiError.field("common_name", "This field is required.");
+    Body.maxLength("common_name", cn, 256);
+    if (cn.contains("*")) throw ApiError.field("common_name", "Wildcard certificates are not supported");
+    Instant now = Instant.now();
+    Certificate cert = new Certificate(0, user.username(), cn, pem, key, info.expires(), now, now);
+    return ctx.certs().add(cert).thenApply(stored ->
+        Reply.created(Views.cert(stored.orElseThrow(() -> ApiError.field("common_name", "This field must be unique.")))));
+  }
+}

@@ -1,0 +1,51 @@
+package io.skiff.controller;
+
+import static akka.http.javadsl.server.Directives.*;
+import static io.skiff.controller.RouteSupport.*;
+
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Route;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.skiff.store.Domain;
+import io.skiff.store.User;
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+
+/** /v1/apps/{id}/domains: custom host names routed to the app. */
+public final class DomainRoutes {
+  private final ApiContext ctx;
+  private final Access access;
+
+  public DomainRoutes(ApiContext ctx, Access access) {
+    this.ctx = ctx;
+    this.access = access;
+  }
+
+  public Route route(String id, User user) {
+    return pathPrefix("domains", () -> concat(
+        pathEndOrSingleSlash(() -> concat(
+            get(() -> onSuccess(access.use(id, user, false), app ->
+                list(page -> ctx.domains().list(id, page), Views::domain))),
+            post(() -> runWithBody(body -> add(id, user, body))))),
+        pathPrefix(PathMatchers.segment(), domain -> pathEndOrSingleSlash(() ->
+            delete(() -> run(() -> access.use(id, user, true)
+                .thenCompose(app -> ctx.domains().delete(id, domain))
+                .thenApply(deleted -> {
+                  if (!deleted) throw ApiError.notFound();
+                  return Reply.noContent();
+                })))))));
+  }
+
+  private CompletionStage<Reply> add(String id, User user, ObjectNode body) {
+    String domain = DomainNames.validate(Body.required(body, "domain"));
+    Instant now = Instant.now();
+    Domain d = new Domain(domain, id, user.username(), now, now);
+    return access.use(id, user, false)
+        .thenCompose(app -> ctx.domains().add(d))
+        .thenApply(result -> switch (result) {
+          case ADDED -> Reply.created(Views.domain(d));
+          case EXACT_DUPLICATE -> throw ApiError.field("domain", "This field must be unique.");
+          case IN_USE -> throw ApiError.field("domain", "The domain " + domain + " is already in use by another app");
+        });
+  }
+}

@@ -1,0 +1,122 @@
+package io.skiff.controller;
+
+import static akka.http.javadsl.server.Directives.*;
+import static io.skiff.controller.RouteSupport.*;
+
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Route;
+import akka.pattern.StatusReply;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.skiff.domain.App;
+import io.skiff.domain.BuildInfo;
+import io.skiff.domain.Build;
+import io.skiff.domain.ConfigPatch;
+import io.skiff.domain.Release;
+import io.skiff.domain.ReleaseRecord;
+import io.skiff.store.User;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/** /v1/apps/{id}/config, /builds and /releases: every change here is a new release. */
+public final class ReleaseRoutes {
+  private final ApiContext ctx;
+  private final Access access;
+
+  public ReleaseRoutes(ApiContext ctx, Access access) {
+    this.ctx = ctx;
+    this.access = access;
+  }
+
+  public Route route(String id, User user) {
+    return concat(
+        pathPrefix("config", () -> pathEndOrSingleSlash(() -> concat(
+            get(() -> run(() -> access.use(id, user, false).thenCompose(app ->
+                ask(app, r -> new Release.GetLatest(app.id(), app.owner(), r)))
+                .thenApply(rel -> Reply.ok(Views.config(id, rel.config()))))),
+            post(() -> runWithBody(body -> setConfig(id, user, body)))))),
+        pathPrefix("builds", () -> concat(
+            pathEndOrSingleSlash(() -> concat(
+                get(() -> onSuccess(access.use(id, user, false), app ->
+                    list(page -> ctx.queries().builds(app.uuid(), page), Views::build))),
+                post(() -> runWithBody(body -> createBuild(id, user, body))))),
+            pathPrefix(PathMatchers.segment(), buildId -> pathEndOrSingleSlash(() -> get(() -> run(() ->
+                access.use(id, user, false).thenCompose(app -> {
+                  if (!isUuid(buildId)) throw ApiError.notFound();
+                  return ctx.queries().build(app.uuid(), buildId);
+                }).thenApply(b -> Reply.ok(Views.build(b.orElseThrow(ApiError::notFound)))))))))),
+        pathPrefix("releases", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> onSuccess(access.use(id, user, false), app ->
+                list(page -> ctx.queries().releases(app.uuid(), page), Views::release)))),
+            pathPrefix("rollback", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(body -> rollback(id, user, body))))),
+            pathPrefix(PathMatchers.segment("v").concat(PathMatchers.integerSegment()), version -> pathEndOrSingleSlash(() ->
+                get(() -> run(() -> access.use(id, user, false)
+                    .thenCompose(app -> ctx.queries().release(app.uuid(), version))
+                    .thenApply(r -> Reply.ok(Views.release(r.orElseThrow(ApiError::notFound)))))))))));
+  }
+
+  private CompletionStage<Reply> setConfig(String id, User user, ObjectNode body) {
+    ConfigPatch patch = ConfigValidation.parse(body);
+    return access.use(id, user, false)
+        .thenCompose(app -> ask(app, r -> new Release.ChangeConfig(app.id(), app.owner(), user.username(), patch, r)))
+        .thenApply(rel -> Reply.createdRelease(Views.config(id, rel.config()), rel.version()));
+  }
+
+  private CompletionStage<Reply> createBuild(String id, User user, ObjectNode body) {
+    String image = Body.maxLength("image", Body.required(body, "image"), 256);
+    String sha = Body.maxLength("sha", orEmpty(Body.optional(body, "sha")), 40);
+    String dockerfile = orEmpty(Body.optional(body, "dockerfile"));
+    Map<String, String> procfile = Procfiles.fromJson(body.get("procfile"));
+    BuildInfo info = new BuildInfo(UUID.randomUUID().toString(), user.username(), image, sha, procfile, dockerfile, Instant.now());
+    return access.use(id, user, false).thenCompose(app ->
+        ctx.sharding().entityRefFor(Build.ENTITY_KEY, info.uuid())
+            .<Build.Summary>askWithStatus(r -> new Build.Create(app.id(), app.uuid(), info, r), ctx.askTimeout())
+            .thenCompose(b -> ask(app, r -> new Release.Deploy(app.id(), app.owner(), info, r)))
+            .thenCompose(rel -> access.<App.Summary>askApp(id, r -> new App.ScaleDefault(Procfiles.defaultStructure(info), r))
+                .thenApply(a -> Reply.createdRelease(Views.build(id, info), rel.version()))));
+  }
+
+  private CompletionStage<Reply> rollback(String id, User user, ObjectNode body) {
+    Integer version = null;
+    JsonNode v = body.get("version");
+    if (v != null && !v.isNull()) {
+      if (v.canConvertToInt() && v.isIntegralNumber()) version = v.intValue();
+      else if (v.isTextual() && v.textValue().matches("^-?[0-9]{1,9}$")) version = Integer.parseInt(v.textValue());
+      else throw ApiError.field("version", "A valid integer is required.");
+    }
+    Integer target = version;
+    return access.use(id, user, false)
+        .thenCompose(app -> ask(app, r -> new Release.Rollback(app.id(), app.owner(), user.username(), target, r)))
+        .thenApply(rel -> new Reply(201, Map.of("version", rel.version()), java.util.List.of()));
+  }
+
+  /** Asks the app's Release entity; its error replies become 404 (unknown version) or 400. */
+  private CompletionStage<ReleaseRecord> ask(App.Summary app, Function<akka.actor.typed.ActorRef<StatusReply<ReleaseRecord>>, Release.Command> cmd) {
+    return ctx.sharding().entityRefFor(Release.ENTITY_KEY, app.uuid())
+        .<ReleaseRecord>askWithStatus(cmd::apply, ctx.askTimeout())
+        .exceptionally(err -> {
+          Throwable t = Replies.unwrap(err);
+          if (t instanceof StatusReply.ErrorMessage m) {
+            throw "Not found".equals(m.getMessage()) ? ApiError.notFound() : ApiError.badRequest(m.getMessage());
+          }
+          throw new CompletionException(t);
+        });
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static boolean isUuid(String s) {
+    try {
+      UUID.fromString(s);
+      return s.length() == 36;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

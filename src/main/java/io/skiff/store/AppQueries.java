@@ -1,0 +1,97 @@
+package io.skiff.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.skiff.domain.AppConfig;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/** Queries over the app, release and build read models. */
+public final class AppQueries {
+  public record AppRow(String id, String uuid, String owner, Map<String, Integer> structure, Instant created, Instant updated) {}
+
+  public record ReleaseRow(
+      String uuid, String app, String owner, int version, String summary, AppConfig config, String buildUuid, Instant created) {}
+
+  public record BuildRow(
+      String uuid, String app, String owner, String image, String sha, Map<String, String> procfile, String dockerfile,
+      Instant created, Instant updated) {}
+
+  private static final TypeReference<Map<String, Integer>> INT_MAP = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+  private final Database db;
+
+  public AppQueries(Database db) {
+    this.db = db;
+  }
+
+  private static AppRow app(ResultSet rs) throws SQLException {
+    return new AppRow(rs.getString("id"), rs.getString("uuid"), rs.getString("owner"),
+        Json.readMap(rs.getString("structure"), INT_MAP), Rows.instant(rs, "created"), Rows.instant(rs, "updated"));
+  }
+
+  private static ReleaseRow release(ResultSet rs) throws SQLException {
+    return new ReleaseRow(rs.getString("uuid"), rs.getString("app"), rs.getString("owner"), rs.getInt("version"),
+        rs.getString("summary"), Json.read(rs.getString("config"), AppConfig.class), rs.getString("build_uuid"),
+        Rows.instant(rs, "created"));
+  }
+
+  private static BuildRow build(ResultSet rs) throws SQLException {
+    return new BuildRow(rs.getString("uuid"), rs.getString("app"), rs.getString("owner"), rs.getString("image"),
+        rs.getString("sha"), Json.readMap(rs.getString("procfile"), STRING_MAP), rs.getString("dockerfile"),
+        Rows.instant(rs, "created"), Rows.instant(rs, "updated"));
+  }
+
+  /** Apps the user owns or collaborates on; every app for an admin. Oldest first. */
+  public CompletionStage<Page.Result<AppRow>> visibleApps(String user, boolean admin, Page page) {
+    String where = admin
+        ? "NOT destroyed"
+        : "NOT destroyed AND (owner = ? OR id IN (SELECT app FROM app_perms WHERE username = ?))";
+    Object[] params = admin ? new Object[0] : new Object[] {user, user};
+    return db.run(c -> {
+      long count = Rows.count(c, "SELECT count(*) FROM apps WHERE " + where, params);
+      Object[] paged = append(params, page.size(), page.offset());
+      return new Page.Result<>(count, Rows.list(c, AppQueries::app,
+          "SELECT id, uuid, owner, structure, created, updated FROM apps WHERE " + where
+              + " ORDER BY created, id LIMIT ? OFFSET ?", paged));
+    });
+  }
+
+  public CompletionStage<Page.Result<ReleaseRow>> releases(String appUuid, Page page) {
+    UUID id = UUID.fromString(appUuid);
+    return db.run(c -> new Page.Result<>(
+        Rows.count(c, "SELECT count(*) FROM releases WHERE app_uuid = ?", id),
+        Rows.list(c, AppQueries::release,
+            "SELECT * FROM releases WHERE app_uuid = ? ORDER BY version DESC LIMIT ? OFFSET ?", id, page.size(), page.offset())));
+  }
+
+  public CompletionStage<Optional<ReleaseRow>> release(String appUuid, int version) {
+    return db.run(c -> Rows.one(c, AppQueries::release,
+        "SELECT * FROM releases WHERE app_uuid = ? AND version = ?", UUID.fromString(appUuid), version));
+  }
+
+  public CompletionStage<Page.Result<BuildRow>> builds(String appUuid, Page page) {
+    UUID id = UUID.fromString(appUuid);
+    return db.run(c -> new Page.Result<>(
+        Rows.count(c, "SELECT count(*) FROM builds WHERE app_uuid = ?", id),
+        Rows.list(c, AppQueries::build,
+            "SELECT * FROM builds WHERE app_uuid = ? ORDER BY created DESC LIMIT ? OFFSET ?", id, page.size(), page.offset())));
+  }
+
+  public CompletionStage<Optional<BuildRow>> build(String appUuid, String buildUuid) {
+    return db.run(c -> Rows.one(c, AppQueries::build,
+        "SELECT * FROM builds WHERE app_uuid = ? AND uuid = ?", UUID.fromString(appUuid), UUID.fromString(buildUuid)));
+  }
+
+  private static Object[] append(Object[] params, Object... more) {
+    Object[] out = new Object[params.length + more.length];
+    System.arraycopy(params, 0, out, 0, params.length);
+    System.arraycopy(more, 0, out, params.length, more.length);
+    return out;
+  }
+}

@@ -1,0 +1,102 @@
+package io.skiff.store;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.skiff.SkiffSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The node's connection pool for Skiff's own tables, plus the blocking executor all JDBC work
+ * runs on. One per ActorSystem, created at start after the schema migration.
+ */
+public final class Database implements AutoCloseable {
+
+  /** Work done inside one connection (and, for {@link #tx}, one transaction). */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  private final HikariDataSource dataSource;
+  private final Executor executor;
+
+  private Database(HikariDataSource dataSource, Executor executor) {
+    this.dataSource = dataSource;
+    this.executor = executor;
+  }
+
+  public static Database create(ActorSystem<?> system, SkiffSettings settings) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.dbUrl());
+    config.setUsername(settings.dbUser());
+    config.setPassword(settings.dbPassword());
+    config.setMaximumPoolSize(settings.dbPoolSize());
+    config.setPoolName("skiff-" + system.address().getPort().orElse(0));
+    config.setConnectionTimeout(5_000);
+    HikariDataSource ds = new HikariDataSource(config);
+    Executor executor =
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher"));
+    return new Database(ds, executor);
+  }
+
+  /** Creates or migrates the schema (journal tables and Skiff's tables). Safe on every start. */
+  public static void migrate(DataSource dataSource) {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+
+  public void migrate() {
+    migrate(dataSource);
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Runs autocommit work on the blocking executor. */
+  public <T> CompletionStage<T> run(SqlWork<T> work) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+          } catch (SQLException e) {
+            throw new StoreException(e);
+          }
+        },
+        executor);
+  }
+
+  /** Runs work in one transaction on the blocking executor; rolls back on any failure. */
+  public <T> CompletionStage<T> tx(SqlWork<T> work) {
+    return run(
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            T result = work.apply(c);
+            c.commit();
+            return result;
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+        });
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

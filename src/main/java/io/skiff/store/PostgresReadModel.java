@@ -1,0 +1,134 @@
+package io.skiff.store;
+
+import akka.Done;
+import io.skiff.domain.App;
+import io.skiff.domain.Build;
+import io.skiff.domain.BuildInfo;
+import io.skiff.domain.ReadModel;
+import io.skiff.domain.ReleaseRecord;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/** Writes entity state into the apps, app_perms, releases and builds tables. */
+public final class PostgresReadModel implements ReadModel {
+  private final Database db;
+
+  public PostgresReadModel(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public CompletionStage<Done> appChanged(App.Summary app, long seqNr) {
+    return db.tx(
+        c -> {
+          int updated;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO apps (id, uuid, owner, structure, created, updated, destroyed, seq_nr) "
+                      + "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?) ON CONFLICT (id) DO UPDATE SET "
+                      + "uuid = EXCLUDED.uuid, owner = EXCLUDED.owner, structure = EXCLUDED.structure, "
+                      + "created = EXCLUDED.created, updated = EXCLUDED.updated, destroyed = FALSE, "
+                      + "seq_nr = EXCLUDED.seq_nr WHERE apps.seq_nr < EXCLUDED.seq_nr")) {
+            ps.setString(1, app.id());
+            ps.setObject(2, UUID.fromString(app.uuid()));
+            ps.setString(3, app.owner());
+            ps.setString(4, Json.write(app.structure()));
+            ps.setTimestamp(5, Timestamp.from(app.created()));
+            ps.setTimestamp(6, Timestamp.from(app.updated()));
+            ps.setLong(7, seqNr);
+            updated = ps.executeUpdate();
+          }
+          if (updated == 0) return Done.getInstance(); // a newer write got there first
+          try (PreparedStatement del = c.prepareStatement("DELETE FROM app_perms WHERE app = ?")) {
+            del.setString(1, app.id());
+            del.executeUpdate();
+          }
+          try (PreparedStatement ins =
+              c.prepareStatement("INSERT INTO app_perms (app, username) VALUES (?, ?)")) {
+            for (String user : app.collaborators()) {
+              ins.setString(1, app.id());
+              ins.setString(2, user);
+              ins.addBatch();
+            }
+            ins.executeBatch();
+          }
+          return Done.getInstance();
+        });
+  }
+
+  @Override
+  public CompletionStage<Done> appDestroyed(String appId, long seqNr) {
+    return db.tx(
+        c -> {
+          int updated;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE apps SET destroyed = TRUE, seq_nr = ?, updated = now() WHERE id = ? AND seq_nr < ?")) {
+            ps.setLong(1, seqNr);
+            ps.setString(2, appId);
+            ps.setLong(3, seqNr);
+            updated = ps.executeUpdate();
+          }
+          if (updated > 0) {
+            for (String sql :
+                new String[] {"DELETE FROM app_perms WHERE app = ?", "DELETE FROM domains WHERE app = ?"}) {
+              try (PreparedStatement del = c.prepareStatement(sql)) {
+                del.setString(1, appId);
+                del.executeUpdate();
+              }
+            }
+          }
+          return Done.getInstance();
+        });
+  }
+
+  @Override
+  public CompletionStage<Done> releaseCreated(String appUuid, String appId, ReleaseRecord r) {
+    return db.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO releases (app_uuid, app, version, uuid, owner, summary, config, build_uuid, created) "
+                      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setObject(1, UUID.fromString(appUuid));
+            ps.setString(2, appId);
+            ps.setInt(3, r.version());
+            ps.setObject(4, UUID.fromString(r.uuid()));
+            ps.setString(5, r.owner());
+            ps.setString(6, r.summary());
+            ps.setString(7, Json.write(r.config()));
+            ps.setObject(8, r.build() == null ? null : UUID.fromString(r.build().uuid()));
+            ps.setTimestamp(9, Timestamp.from(r.created()));
+            ps.executeUpdate();
+          }
+          return Done.getInstance();
+        });
+  }
+
+  @Override
+  public CompletionStage<Done> buildCreated(Build.Summary b) {
+    BuildInfo i = b.info();
+    return db.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO builds (uuid, app_uuid, app, owner, image, sha, procfile, dockerfile, created, updated) "
+                      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setObject(1, UUID.fromString(i.uuid()));
+            ps.setObject(2, UUID.fromString(b.appUuid()));
+            ps.setString(3, b.appId());
+            ps.setString(4, i.owner());
+            ps.setString(5, i.image());
+            ps.setString(6, i.sha());
+            ps.setString(7, Json.write(i.procfile()));
+            ps.setString(8, i.dockerfile());
+            ps.setTimestamp(9, Timestamp.from(i.created()));
+            ps.setTimestamp(10, Timestamp.from(i.created()));
+            ps.executeUpdate();
+          }
+          return Done.getInstance();
+        });
+  }
+}
