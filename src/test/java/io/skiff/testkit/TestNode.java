@@ -1,0 +1,128 @@
+package io.skiff.testkit;
+
+import akka.actor.Address;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.http.javadsl.ServerBinding;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.skiff.Main;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Skiff node in this JVM: its own ActorSystem, API port and management port, on the test
+ * PostgreSQL. The first node of a test joins itself; others join it.
+ */
+public final class TestNode implements AutoCloseable {
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final int managementPort;
+
+  private TestNode(ActorSystem<Void> system, ServerBinding binding, int managementPort) {
+    this.system = system;
+    this.binding = binding;
+    this.managementPort = managementPort;
+  }
+
+  /** Starts a node that forms a new cluster by itself. */
+  public static TestNode start() {
+    return start(null, Map.of());
+  }
+
+  /** Starts a node joining {@code seed} (null: join itself), with extra config settings. */
+  public static TestNode start(Address seed, Map<String, Object> overrides) {
+    int api = freePort();
+    int management = freePort();
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("akka.remote.artery.canonical.port", 0);
+    settings.put("akka.cluster.seed-nodes", java.util.List.of());
+    settings.put("akka.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    settings.put("akka.cluster.split-brain-resolver.stable-after", "2s");
+    settings.put("akka.coordinated-shutdown.exit-jvm", "off");
+    settings.put("akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    settings.put("akka.management.http.port", management);
+    settings.put("skiff.api.port", api);
+    settings.put("skiff.db.url", TestDatabase.URL);
+    settings.put("skiff.db.user", TestDatabase.USER);
+    settings.put("skiff.db.password", TestDatabase.PASSWORD);
+    settings.put("skiff.db.pool-size", 4);
+    settings.put("skiff.security.pbkdf2-iterations", 1000);
+    settings.put("akka-persistence-jdbc.shared-databases.default.db.url", TestDatabase.URL);
+    settings.put("akka-persistence-jdbc.shared-databases.default.db.numThreads", 4);
+    settings.put("akka-persistence-jdbc.shared-databases.default.db.maxConnections", 4);
+    settings.put("akka-persistence-jdbc.shared-databases.default.db.minConnections", 1);
+    settings.putAll(overrides);
+    Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "skiff", config);
+    try {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(seed != null ? seed : cluster.selfMember().address()));
+      ServerBinding binding = Main.init(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      TestNode node = new TestNode(system, binding, management);
+      node.awaitUp(Duration.ofSeconds(30));
+      return node;
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("test node failed to start", e);
+    }
+  }
+
+  private void awaitUp(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Cluster cluster = Cluster.get(system);
+    while (cluster.selfMember().status() != akka.cluster.MemberStatus.up()) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("node did not become Up");
+      Thread.sleep(50);
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public Address address() {
+    return Cluster.get(system).selfMember().address();
+  }
+
+  public int apiPort() {
+    return binding.localAddress().getPort();
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + apiPort();
+  }
+
+  public ApiClient client() {
+    return new ApiClient(baseUrl());
+  }
+
+  /** Leaves the cluster gracefully (shards hand over) and waits for the system to stop. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("test node did not stop", e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
