@@ -84,9 +84,9 @@ public final class AuthRoutes {
 
   private CompletionStage<Reply> passwd(User user, ObjectNode body) {
     String target = Optional.ofNullable(Body.optional(body, "username")).orElse(user.username());
+    if (!target.equals(user.username()) && !user.superuser()) throw ApiError.forbidden();
     String current = Body.optional(body, "password");
     String next = Body.required(body, "new_password");
-    if (!target.equals(user.username()) && !user.superuser()) throw ApiError.forbidden();
     if (current == null && !user.superuser()) throw ApiError.field("password", "This field is required.");
     return ctx.users().credentials(target).thenCompose(found -> {
       if (found.isEmpty()) throw ApiError.notFound();
@@ -130,8 +130,9 @@ public final class AuthRoutes {
       if (!user.superuser()) throw ApiError.forbidden();
       return ctx.users().revokeAllTokens().thenApply(n -> Reply.ok(""));
     }
+    // As Deis's CanRegenerateToken: naming a user at all (even oneself) needs an admin.
+    if (body.has("username") && !user.superuser()) throw ApiError.forbidden();
     String target = Optional.ofNullable(Body.optional(body, "username")).orElse(user.username());
-    if (!target.equals(user.username()) && !user.superuser()) throw ApiError.forbidden();
     String token = Tokens.generate();
     return ctx.users().replaceTokens(target, Tokens.digest(token)).thenApply(found -> {
       if (!found) throw ApiError.notFound();
