@@ -50,6 +50,7 @@ public final class Database implements AutoCloseable {
   /** Creates or migrates the schema (journal tables and Skiff's tables). Safe on every start. */
   public static void migrate(DataSource dataSource) {
     Flyway.configure()
+        .loggers("slf4j")
         .dataSource(dataSource)
         .locations("classpath:db/migration")
         .load()
