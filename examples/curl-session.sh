@@ -44,7 +44,7 @@ step 200 GET /apps/session-app '' "$A"
 step 200 GET /apps/session-app/config '' "$A"
 grep -q '"PORT":"5000"' /tmp/skiff-step.json
 step 200 GET /apps/session-app/releases '' "$A"
-grep -q '"count":6' /tmp/skiff-step.json
+grep -q '"count":5' /tmp/skiff-step.json
 step 200 GET /apps/session-app/domains '' "$A"
 step 200 GET /apps/session-app/perms '' "$A"
 grep -q '"bob"' /tmp/skiff-step.json
