@@ -29,6 +29,7 @@ class AppApiTest {
     node = TestNode.start();
     api = node.client();
     admin = user(api, "admin");
+    warmUp(admin.api());
   }
 
   @AfterAll

@@ -30,6 +30,7 @@ class AuthApiTest {
     api = node.client();
     firstRegistration = api.post("/v1/auth/register", Map.of("username", "root", "password", "pw-root", "email", "root@example.com"));
     admin = new Who("root", "pw-root", api.as(api.login("root", "pw-root")));
+    warmUp(admin.api());
   }
 
   @AfterAll

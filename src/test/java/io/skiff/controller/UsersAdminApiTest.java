@@ -27,6 +27,7 @@ class UsersAdminApiTest {
     node = TestNode.start();
     api = node.client();
     admin = user(api, "admin");
+    warmUp(admin.api());
   }
 
   @AfterAll
