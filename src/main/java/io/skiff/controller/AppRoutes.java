@@ -86,8 +86,8 @@ public final class AppRoutes {
   }
 
   private CompletionStage<Reply> update(String id, User user, ObjectNode body) {
-    String newOwner = Body.optional(body, "owner");
     return access.use(id, user, false).thenCompose(app -> {
+      String newOwner = Body.optional(body, "owner");
       if (newOwner == null) return java.util.concurrent.CompletableFuture.completedFuture(new Reply(200, null, List.of()));
       if (!app.isOwnerOrAdmin(user.username(), user.superuser())) throw ApiError.forbidden();
       return ctx.users().byName(newOwner).thenCompose(target -> {
@@ -104,14 +104,13 @@ public final class AppRoutes {
   }
 
   private CompletionStage<Reply> grant(String id, User user, ObjectNode body) {
-    String username = Body.required(body, "username");
-    return access.own(id, user)
-        .thenCompose(app -> ctx.users().byName(username))
-        .thenCompose(target -> {
-          if (target.isEmpty()) throw ApiError.notFound();
-          return access.<App.Summary>askApp(id, r -> new App.Grant(username, r));
-        })
-        .thenApply(app -> new Reply(201, null, List.of()));
+    return access.own(id, user).thenCompose(app -> {
+      String username = Body.required(body, "username");
+      return ctx.users().byName(username).thenCompose(target -> {
+        if (target.isEmpty()) throw ApiError.notFound();
+        return access.<App.Summary>askApp(id, r -> new App.Grant(username, r));
+      });
+    }).thenApply(app -> new Reply(201, null, List.of()));
   }
 
   /** The target must be a collaborator; callers may remove themselves, owners and admins anyone. */

@@ -37,15 +37,15 @@ public final class DomainRoutes {
   }
 
   private CompletionStage<Reply> add(String id, User user, ObjectNode body) {
-    String domain = DomainNames.validate(Body.required(body, "domain"));
-    Instant now = Instant.now();
-    Domain d = new Domain(domain, id, user.username(), now, now);
-    return access.use(id, user, false)
-        .thenCompose(app -> ctx.domains().add(d))
-        .thenApply(result -> switch (result) {
-          case ADDED -> Reply.created(Views.domain(d));
-          case EXACT_DUPLICATE -> throw ApiError.field("domain", "This field must be unique.");
-          case IN_USE -> throw ApiError.field("domain", "The domain " + domain + " is already in use by another app");
-        });
+    return access.use(id, user, false).thenCompose(app -> {
+      String domain = DomainNames.validate(Body.required(body, "domain"));
+      Instant now = Instant.now();
+      Domain d = new Domain(domain, id, user.username(), now, now);
+      return ctx.domains().add(d).thenApply(result -> switch (result) {
+        case ADDED -> Reply.created(Views.domain(d));
+        case EXACT_DUPLICATE -> throw ApiError.field("domain", "This field must be unique.");
+        case IN_USE -> throw ApiError.field("domain", "The domain " + domain + " is already in use by another app");
+      });
+    });
   }
 }

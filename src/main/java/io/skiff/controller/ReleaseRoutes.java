@@ -59,39 +59,51 @@ public final class ReleaseRoutes {
                     .thenApply(r -> Reply.ok(Views.release(r.orElseThrow(ApiError::notFound)))))))))));
   }
 
+  // As in Deis, the app is looked up and access checked (404, 403) before the body is validated (400).
   private CompletionStage<Reply> setConfig(String id, User user, ObjectNode body) {
-    ConfigPatch patch = ConfigValidation.parse(body);
     return access.use(id, user, false)
-        .thenCompose(app -> ask(app, r -> new Release.ChangeConfig(app.id(), app.owner(), user.username(), patch, r)))
+        .thenCompose(app -> {
+          ConfigPatch patch = ConfigValidation.parse(body);
+          return ask(app, r -> new Release.ChangeConfig(app.id(), app.owner(), user.username(), patch, r));
+        })
         .thenApply(rel -> Reply.createdRelease(Views.config(id, rel.config()), rel.version()));
   }
 
   private CompletionStage<Reply> createBuild(String id, User user, ObjectNode body) {
+    return access.use(id, user, false).thenCompose(app -> {
+      BuildInfo info = buildInfo(user, body);
+      return ctx.sharding().entityRefFor(Build.ENTITY_KEY, info.uuid())
+          .<Build.Summary>askWithStatus(r -> new Build.Create(app.id(), app.uuid(), info, r), ctx.askTimeout())
+          .thenCompose(b -> ask(app, r -> new Release.Deploy(app.id(), app.owner(), info, r)))
+          .thenCompose(rel -> access.<App.Summary>askApp(id, r -> new App.ScaleDefault(Procfiles.defaultStructure(info), r))
+              .thenApply(a -> Reply.createdRelease(Views.build(id, info), rel.version())));
+    });
+  }
+
+  private static BuildInfo buildInfo(User user, ObjectNode body) {
     String image = Body.maxLength("image", Body.required(body, "image"), 256);
     String sha = Body.maxLength("sha", orEmpty(Body.optional(body, "sha")), 40);
     String dockerfile = orEmpty(Body.optional(body, "dockerfile"));
     Map<String, String> procfile = Procfiles.fromJson(body.get("procfile"));
-    BuildInfo info = new BuildInfo(UUID.randomUUID().toString(), user.username(), image, sha, procfile, dockerfile, Instant.now());
-    return access.use(id, user, false).thenCompose(app ->
-        ctx.sharding().entityRefFor(Build.ENTITY_KEY, info.uuid())
-            .<Build.Summary>askWithStatus(r -> new Build.Create(app.id(), app.uuid(), info, r), ctx.askTimeout())
-            .thenCompose(b -> ask(app, r -> new Release.Deploy(app.id(), app.owner(), info, r)))
-            .thenCompose(rel -> access.<App.Summary>askApp(id, r -> new App.ScaleDefault(Procfiles.defaultStructure(info), r))
-                .thenApply(a -> Reply.createdRelease(Views.build(id, info), rel.version()))));
+    return new BuildInfo(UUID.randomUUID().toString(), user.username(), image, sha, procfile, dockerfile, Instant.now());
   }
 
   private CompletionStage<Reply> rollback(String id, User user, ObjectNode body) {
-    Integer version = null;
-    JsonNode v = body.get("version");
-    if (v != null && !v.isNull()) {
-      if (v.canConvertToInt() && v.isIntegralNumber()) version = v.intValue();
-      else if (v.isTextual() && v.textValue().matches("^-?[0-9]{1,9}$")) version = Integer.parseInt(v.textValue());
-      else throw ApiError.field("version", "A valid integer is required.");
-    }
-    Integer target = version;
     return access.use(id, user, false)
-        .thenCompose(app -> ask(app, r -> new Release.Rollback(app.id(), app.owner(), user.username(), target, r)))
+        .thenCompose(app -> {
+          Integer target = version(body);
+          return ask(app, r -> new Release.Rollback(app.id(), app.owner(), user.username(), target, r));
+        })
         .thenApply(rel -> new Reply(201, Map.of("version", rel.version()), java.util.List.of()));
+  }
+
+  /** The optional rollback target: an integer or a string of one; null for "the one before". */
+  private static Integer version(ObjectNode body) {
+    JsonNode v = body.get("version");
+    if (v == null || v.isNull()) return null;
+    if (v.canConvertToInt() && v.isIntegralNumber()) return v.intValue();
+    if (v.isTextual() && v.textValue().matches("^-?[0-9]{1,9}$")) return Integer.parseInt(v.textValue());
+    throw ApiError.field("version", "A valid integer is required.");
   }
 
   /** Asks the app's Release entity; its error replies become 404 (unknown version) or 400. */

@@ -42,27 +42,25 @@ public final class SchedulerRoutes {
                     pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> unavailable(id, user, NO_SCHEDULER)))),
                     pathEndOrSingleSlash(() -> get(() -> unavailable(id, user, NO_SCHEDULER))))))))),
         pathPrefix("logs", () -> pathEndOrSingleSlash(() -> get(() -> unavailable(id, user, NO_LOGGER)))),
-        pathPrefix("run", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(body -> {
-          Body.required(body, "command");
-          return access.use(id, user, false).thenApply(app -> { throw ApiError.unavailable(NO_SCHEDULER); });
-        })))));
+        pathPrefix("run", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(body ->
+            access.use(id, user, false).thenApply(app -> {
+              Body.required(body, "command");
+              throw ApiError.unavailable(NO_SCHEDULER);
+            }))))));
   }
 
   private Route unavailable(String id, User user, String what) {
     return run(() -> access.use(id, user, false).thenApply(app -> { throw ApiError.unavailable(what); }));
   }
 
+  /** As in Deis: the app is looked up and access checked (404, 403) before the counts (400). */
   private CompletionStage<Reply> scale(String id, User user, ObjectNode body) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode v = e.getValue();
-      boolean integral = v.isIntegralNumber() || (v.isTextual() && v.textValue().trim().matches("^-?[0-9]{1,9}$"));
-      if (!integral) throw ApiError.badRequest("Invalid scaling format: " + e.getKey() + " must be an integer, not " + Body.kind(v));
-      if (v.asInt() < 0) throw ApiError.badRequest("Must be greater than or equal to zero");
-    }
     return access.use(id, user, false)
-        .thenCompose(app -> ctx.sharding().entityRefFor(Release.ENTITY_KEY, app.uuid())
-            .<ReleaseRecord>askWithStatus(r -> new Release.GetLatest(app.id(), app.owner(), r), ctx.askTimeout()))
+        .thenCompose(app -> {
+          checkCounts(body);
+          return ctx.sharding().entityRefFor(Release.ENTITY_KEY, app.uuid())
+              .<ReleaseRecord>askWithStatus(r -> new Release.GetLatest(app.id(), app.owner(), r), ctx.askTimeout());
+        })
         .thenApply(latest -> {
           if (latest.build() == null) throw ApiError.badRequest("No build associated with this release");
           for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
@@ -73,5 +71,15 @@ public final class SchedulerRoutes {
           }
           throw ApiError.unavailable(NO_SCHEDULER);
         });
+  }
+
+  private static void checkCounts(ObjectNode body) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      boolean integral = v.isIntegralNumber() || (v.isTextual() && v.textValue().trim().matches("^-?[0-9]{1,9}$"));
+      if (!integral) throw ApiError.badRequest("Invalid scaling format: " + e.getKey() + " must be an integer, not " + Body.kind(v));
+      if (v.asInt() < 0) throw ApiError.badRequest("Must be greater than or equal to zero");
+    }
   }
 }
