@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Skiff benchmark: builds, starts a Skiff node on a fresh database and the ceiling server, drives
+# both with the same load driver, prints a table and writes bench/results/latest.md.
+# Everything this script starts is stopped on exit. Traffic goes to 127.0.0.1 only.
+#
+# Tuning (environment):
+#   BENCH_CONNECTIONS=16 BENCH_WARMUP=5 BENCH_SECONDS=10 BENCH_MAX_REQUESTS=1000000 BENCH_APPS=16
+#   BENCH_PREWARM=10     seconds of unrecorded load per scenario and server before measuring
+#   BENCH_API_PORT=8100 BENCH_CEILING_PORT=8101 BENCH_CLUSTER_PORT=25620 BENCH_MANAGEMENT_PORT=8658
+#   BENCH_DB=skiff_bench  BENCH_DB_HOST=127.0.0.1 BENCH_DB_PORT=5432 BENCH_DB_USER=skiff BENCH_DB_PASSWORD=skiff
+#   BENCH_SERVER_JVM_OPTS="-Xms1g -Xmx1g"   (both servers get the same options)
+#   BENCH_SKIP_BUILD=1   reuse target/skiff.jar and target/test-classes as they are
+#   BENCH_OUT=bench/results/latest.md
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+API_PORT="${BENCH_API_PORT:-8100}"
+CEILING_PORT="${BENCH_CEILING_PORT:-8101}"
+CLUSTER_PORT="${BENCH_CLUSTER_PORT:-25620}"
+MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-8658}"
+DB="${BENCH_DB:-skiff_bench}"
+DB_HOST="${BENCH_DB_HOST:-127.0.0.1}"
+DB_PORT="${BENCH_DB_PORT:-5432}"
+DB_USER="${BENCH_DB_USER:-skiff}"
+DB_PASSWORD="${BENCH_DB_PASSWORD:-skiff}"
+SERVER_JVM_OPTS="${BENCH_SERVER_JVM_OPTS:--Xms1g -Xmx1g}"
+OUT="${BENCH_OUT:-$ROOT/bench/results/latest.md}"
+
+WORK="$(mktemp -d /tmp/skiff-bench.XXXXXX)"
+STARTED_PIDS=()
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+stop_pid() {
+  local pid="$1" name="$2"
+  kill -0 "$pid" 2>/dev/null || return 0
+  log "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name did not stop in 20 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
+    stop_pid "${STARTED_PIDS[$i]%%:*}" "${STARTED_PIDS[$i]#*:}"
+  done
+  if [[ $rc -ne 0 && -d "$WORK" ]]; then
+    log "failed (exit $rc); last lines of the server logs:"
+    for f in "$WORK"/*.log; do [[ -f "$f" ]] && { echo "--- $f" >&2; tail -n 30 "$f" >&2; }; done
+  fi
+  rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+for p in "$API_PORT" "$CEILING_PORT" "$CLUSTER_PORT" "$MANAGEMENT_PORT"; do
+  if port_busy "$p"; then log "port $p on 127.0.0.1 is already in use; set BENCH_*_PORT"; exit 1; fi
+done
+
+# ---- build ----
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  log "building target/skiff.jar and the test classes"
+  mvn -q -B package -DskipTests
+  mvn -q -B test-compile
+fi
+log "resolving the test classpath"
+mvn -q -B dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
+[[ -f target/skiff.jar ]] || { log "target/skiff.jar is missing"; exit 1; }
+[[ -d target/test-classes/io/skiff/bench ]] || { log "target/test-classes/io/skiff/bench is missing"; exit 1; }
+# Private copies: a concurrent `mvn clean`/rebuild in this tree must not change what is running.
+# (Neutral file names, so that nobody's `pkill -f skiff.jar` elsewhere on the machine hits them.)
+cp target/skiff.jar "$WORK/node.jar"
+mkdir -p "$WORK/classes/io/skiff"
+cp -r target/test-classes/io/skiff/bench "$WORK/classes/io/skiff/"
+BENCH_CP="$WORK/classes:$(cat "$WORK/cp.txt")"
+
+# ---- database ----
+if ! pg_isready -h "$DB_HOST" -p "$DB_PORT" -q 2>/dev/null; then
+  log "PostgreSQL is not answering on $DB_HOST:$DB_PORT; trying pg_ctlcluster 15 main start"
+  pg_ctlcluster 15 main start || true
+  sleep 2
+fi
+log "creating a fresh database $DB"
+export PGPASSWORD="$DB_PASSWORD"
+if ! { psql -q -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -v ON_ERROR_STOP=1 \
+         -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB OWNER $DB_USER" >/dev/null; }; then
+  log "$DB_USER cannot create databases; using the postgres account"
+  su postgres -c "dropdb --if-exists $DB && createdb -O $DB_USER $DB"
+fi
+unset PGPASSWORD
+DB_URL="jdbc:postgresql://$DB_HOST:$DB_PORT/$DB"
+
+# ---- servers ----
+# The seed list must name this node's own cluster port. It is set in a config file rather than
+# through SKIFF_SEED_NODES: an environment variable substituted into HOCON is a string, and a
+# cluster.conf with `seed-nodes = ${?SKIFF_SEED_NODES}` then fails Akka's "expecting: list" check.
+cat >"$WORK/node.conf" <<EOF
+include classpath("application.conf")
+akka.cluster.seed-nodes = ["akka://skiff@127.0.0.1:$CLUSTER_PORT"]
+EOF
+unset SKIFF_SEED_NODES
+log "starting Skiff on 127.0.0.1:$API_PORT (cluster $CLUSTER_PORT, management $MANAGEMENT_PORT)"
+# shellcheck disable=SC2086
+SKIFF_DB_URL="$DB_URL" SKIFF_DB_USER="$DB_USER" SKIFF_DB_PASSWORD="$DB_PASSWORD" \
+SKIFF_API_HOST=127.0.0.1 SKIFF_API_PORT="$API_PORT" \
+SKIFF_CLUSTER_HOST=127.0.0.1 SKIFF_CLUSTER_PORT="$CLUSTER_PORT" \
+SKIFF_MANAGEMENT_HOST=127.0.0.1 SKIFF_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
+  java $SERVER_JVM_OPTS -Dconfig.file="$WORK/node.conf" -jar "$WORK/node.jar" >"$WORK/skiff.log" 2>&1 &
+SKIFF_PID=$!
+STARTED_PIDS+=("$SKIFF_PID:skiff")
+
+log "starting the ceiling server on 127.0.0.1:$CEILING_PORT"
+# shellcheck disable=SC2086
+java $SERVER_JVM_OPTS -cp "$BENCH_CP" io.skiff.bench.CeilingServer "$CEILING_PORT" >"$WORK/ceiling.log" 2>&1 &
+CEILING_PID=$!
+STARTED_PIDS+=("$CEILING_PID:ceiling")
+
+wait_for() {
+  local url="$1" pid="$2" name="$3"
+  for _ in $(seq 1 180); do
+    kill -0 "$pid" 2>/dev/null || { log "$name exited during start"; return 1; }
+    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  log "$name not ready after 90 s ($url)"
+  return 1
+}
+wait_for "http://127.0.0.1:$MANAGEMENT_PORT/ready" "$SKIFF_PID" skiff
+wait_for "http://127.0.0.1:$API_PORT/healthz" "$SKIFF_PID" skiff
+wait_for "http://127.0.0.1:$CEILING_PORT/" "$CEILING_PID" ceiling
+log "both servers are up"
+
+# ---- scenarios ----
+# shellcheck disable=SC2086
+java -Xms256m -Xmx1g \
+  -Dbench.connections="${BENCH_CONNECTIONS:-16}" -Dbench.warmup="${BENCH_WARMUP:-5}" \
+  -Dbench.seconds="${BENCH_SECONDS:-10}" -Dbench.maxRequests="${BENCH_MAX_REQUESTS:-1000000}" \
+  -Dbench.apps="${BENCH_APPS:-16}" -Dbench.prewarm="${BENCH_PREWARM:-10}" \
+  -Dbench.serverJvmOpts="$SERVER_JVM_OPTS" \
+  -Dbench.dbUser="$DB_USER" -Dbench.dbPassword="$DB_PASSWORD" \
+  -cp "$BENCH_CP" io.skiff.bench.BenchRun \
+  --skiff-port "$API_PORT" --ceiling-port "$CEILING_PORT" \
+  --skiff-pid "$SKIFF_PID" --ceiling-pid "$CEILING_PID" \
+  --db-url "$DB_URL" --out "$OUT"
+
+if grep -qE ' ERROR ' "$WORK/skiff.log"; then
+  log "Skiff logged errors during the run (first 5):"
+  grep -E ' ERROR ' "$WORK/skiff.log" | head -n 5 >&2
+fi
+WARNINGS=$(grep -cE ' WARN ' "$WORK/skiff.log" || true)
+log "Skiff log: $WARNINGS warnings"
