@@ -26,7 +26,7 @@ public final class CertRoutes {
         pathEndOrSingleSlash(() -> concat(
             get(() -> list(page -> ctx.certs().list(user.username(), page), Views::cert)),
             post(() -> runWithBody(body -> create(user, body))))),
-        path(PathMatchers.segment(), cn -> pathEndOrSingleSlash(() -> concat(
+        pathPrefix(PathMatchers.segment(), cn -> pathEndOrSingleSlash(() -> concat(
             get(() -> run(() -> ctx.certs().get(user.username(), cn)
                 .thenApply(c -> Reply.ok(Views.cert(c.orElseThrow(ApiError::notFound)))))),
             delete(() -> run(() -> ctx.certs().delete(user.username(), cn).thenApply(deleted -> {
