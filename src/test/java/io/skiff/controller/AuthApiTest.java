@@ -125,6 +125,14 @@ class AuthApiTest {
   }
 
   @Test
+  void passwdWithoutTheCurrentPasswordIsOnlyForAdmins() {
+    Who u = user(api, "nopw");
+    assertFieldError(u.api().post("/v1/auth/passwd", Map.of("new_password", "n")), "password", "This field is required.");
+    assertFieldError(u.api().post("/v1/auth/passwd", Map.of("password", u.password())), "new_password", "This field is required.");
+    api.login(u.name(), u.password());
+  }
+
+  @Test
   void adminMayChangeAnotherUsersPasswordOthersMayNot() {
     Who u = user(api, "target");
     Who other = user(api, "other");
@@ -146,6 +154,18 @@ class AuthApiTest {
     assertEmpty(u.api().delete("/v1/auth/cancel"), 204);
     assertDetail(u.api().get("/v1/"), 401, "Invalid token");
     assertEquals(400, api.post("/v1/auth/login/", Map.of("username", u.name(), "password", u.password())).status());
+  }
+
+  @Test
+  void cancellingEndsTheUsersCollaborations() {
+    Who owner = user(api, "sharer");
+    Who u = user(api, "leaver");
+    String app = app(owner.api(), null);
+    assertEmpty(owner.api().post("/v1/apps/" + app + "/perms", Map.of("username", u.name())), 201);
+    assertEmpty(u.api().delete("/v1/auth/cancel"), 204);
+    assertEquals(Map.of("users", List.of()), Map.of("users", texts(owner.api().get("/v1/apps/" + app + "/perms").json().get("users"), null)));
+    ApiClient namesake = api.as(api.registerAndLogin(u.name(), "another"));
+    assertForbidden(namesake.get("/v1/apps/" + app));
   }
 
   @Test

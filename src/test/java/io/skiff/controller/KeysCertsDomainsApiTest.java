@@ -171,6 +171,7 @@ class KeysCertsDomainsApiTest {
     assertEquals(cert[2], r.json().get("expires").asText());
     assertEquals(u.name(), r.json().get("owner").asText());
     assertEquals(r.json(), u.api().get("/v1/certs/" + cn).json());
+    assertEquals(r.json(), u.api().get("/v1/certs/" + cn + "/").json());
     assertEquals(List.of(cn), texts(assertPage(u.api().get("/v1/certs"), 1), "common_name"));
 
     assertPage(other.api().get("/v1/certs"), 0);

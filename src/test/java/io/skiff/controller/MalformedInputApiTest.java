@@ -1,0 +1,196 @@
+package io.skiff.controller;
+
+import static io.skiff.controller.ApiAsserts.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.skiff.testkit.ApiClient;
+import io.skiff.testkit.TestDatabase;
+import io.skiff.testkit.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bad bodies, unknown routes and methods, and the scheduler endpoints that are not there yet. */
+class MalformedInputApiTest {
+  static TestNode node;
+  static ApiClient api;
+  static Who owner;
+
+  @BeforeAll
+  static void start() {
+    TestDatabase.reset();
+    node = TestNode.start();
+    api = node.client();
+    owner = user(api, "owner");
+    warmUp(owner.api());
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static ApiClient.Response json(ApiClient client, String path, String body) {
+    return client.postRaw(path, "application/json", body);
+  }
+
+  /** 400 {"detail": "<starts with prefix>"} and nothing else. */
+  private static void assertDetailStartsWith(ApiClient.Response r, int status, String prefix) {
+    assertEquals(status, r.status(), r::toString);
+    assertEquals(List.of("detail"), fieldNames(r.json()), r::toString);
+    assertTrue(r.json().get("detail").asText().startsWith(prefix), r::toString);
+    assertEquals("application/json", r.header("Content-Type"), r::toString);
+  }
+
+  private static long releases(String app) {
+    return owner.api().get("/v1/apps/" + app + "/releases").json().get("count").asLong();
+  }
+
+  @Test
+  void malformedJsonIs400WithAJsonDetail() {
+    String app = app(owner.api(), null);
+    for (String path : List.of("/v1/apps", "/v1/apps/" + app + "/config", "/v1/keys")) {
+      assertDetailStartsWith(json(owner.api(), path, "{\"id\": "), 400, "JSON parse error - ");
+    }
+    assertDetailStartsWith(json(api, "/v1/auth/register", "{nope}"), 400, "JSON parse error - ");
+    assertDetailStartsWith(json(api, "/v1/auth/login/", "{\"username\": \"a\",}"), 400, "JSON parse error - ");
+    assertEquals(1, releases(app));
+  }
+
+  @Test
+  void aBodyThatIsNotAnObjectIs400() {
+    assertFieldError(json(owner.api(), "/v1/apps", "[1, 2]"), "non_field_errors", "Invalid data. Expected a dictionary, but got list.");
+    assertFieldError(json(owner.api(), "/v1/apps", "\"app\""), "non_field_errors", "Invalid data. Expected a dictionary, but got str.");
+    assertFieldError(json(api, "/v1/auth/login/", "42"), "non_field_errors", "Invalid data. Expected a dictionary, but got number.");
+  }
+
+  @Test
+  void wrongTypesAre400NamingTheField() {
+    String app = app(owner.api(), null);
+    String base = "/v1/apps/" + app;
+    assertFieldErrors(json(owner.api(), "/v1/apps", "{\"id\": {}}"), "id");
+    assertFieldErrors(json(owner.api(), "/v1/apps", "{\"id\": [\"a\"]}"), "id");
+    assertFieldErrors(json(api, "/v1/auth/register", "{\"username\": [\"a\"], \"password\": \"x\"}"), "username");
+    assertFieldErrors(json(owner.api(), base + "/config", "{\"values\": [1]}"), "values");
+    assertFieldErrors(json(owner.api(), base + "/config", "{\"values\": {\"A\": {\"b\": 1}}}"), "values");
+    assertFieldErrors(json(owner.api(), base + "/config", "{\"cpu\": \"not json\"}"), "cpu");
+    assertFieldErrors(json(owner.api(), base + "/builds", "{\"image\": true}"), "image");
+    assertFieldErrors(json(owner.api(), base + "/builds", "{\"image\": \"x\", \"procfile\": [1]}"), "procfile");
+    assertFieldErrors(json(owner.api(), base + "/domains", "{\"domain\": []}"), "domain");
+    assertFieldErrors(json(owner.api(), base + "/releases/rollback", "{\"version\": \"abc\"}"), "version");
+    assertFieldErrors(json(owner.api(), base + "/perms", "{\"username\": {}}"), "username");
+    assertEquals(1, releases(app));
+  }
+
+  @Test
+  void rejectedChangesWriteNothing() {
+    String app = app(owner.api(), null);
+    String base = "/v1/apps/" + app;
+    assertEquals(201, owner.api().post(base + "/config", Map.of("values", Map.of("KEEP", "1"))).status());
+    JsonNode before = owner.api().get(base + "/config").json();
+    assertFieldErrors(owner.api().post(base + "/config", Map.of("values", Map.of("GOOD", "1"), "memory", Map.of("web", "lots"))), "memory");
+    assertFieldErrors(owner.api().post(base + "/builds", Map.of("image", "x", "procfile", Map.of("web", ""))), "procfile");
+    assertFieldErrors(owner.api().post(base + "/builds", Map.of("image", "x", "sha", "s".repeat(41))), "sha");
+    assertNotFound(owner.api().post(base + "/releases/rollback", Map.of("version", 7)));
+    assertEquals(2, releases(app));
+    assertEquals(before, owner.api().get(base + "/config").json());
+    assertPage(owner.api().get(base + "/builds"), 0);
+  }
+
+  @Test
+  void bodiesOverOneMebibyteAre413Json() {
+    String app = app(owner.api(), null);
+    for (int size : List.of(1_200_000, 3_000_000)) {
+      String big = "{\"values\": {\"BIG\": \"" + "x".repeat(size) + "\"}}";
+      ApiClient.Response r = json(owner.api(), "/v1/apps/" + app + "/config", big);
+      assertDetailStartsWith(r, 413, "Request body too large");
+    }
+    assertDetailStartsWith(json(api, "/v1/auth/register", "{\"username\": \"" + "u".repeat(1_100_000) + "\"}"), 413,
+        "Request body too large");
+    assertEquals(1, releases(app));
+  }
+
+  @Test
+  void unknownRoutesAre404Json() {
+    String app = app(owner.api(), null);
+    for (String path : List.of("/v1/nothing", "/v1/apps/" + app + "/nothing", "/nothing", "/v1/auth/nothing")) {
+      assertNotFound(owner.api().get(path));
+    }
+    assertNotFound(api.get("/v1/nothing"));
+  }
+
+  @Test
+  void unmappedMethodsAre405() {
+    String app = app(owner.api(), null);
+    String base = "/v1/apps/" + app;
+    for (String path : List.of(base + "/config", base + "/builds", base + "/releases", base, "/v1/certs")) {
+      assertDetail(owner.api().put(path, Map.of()), 405, "Method 'PUT' not allowed.");
+      assertDetail(owner.api().send("PATCH", path, Map.of()), 405, "Method 'PATCH' not allowed.");
+    }
+    assertDetail(owner.api().delete(base + "/config"), 405, "Method 'DELETE' not allowed.");
+    assertDetail(owner.api().delete(base + "/releases"), 405, "Method 'DELETE' not allowed.");
+    assertEquals(1, releases(app));
+  }
+
+  @Test
+  void clientVersionMustBeOne() {
+    assertEquals(200, owner.api().send("GET", "/v1/", Map.of("DEIS_VERSION", "1")).status());
+    ApiClient.Response r = api.send("GET", "/v1/", Map.of("DEIS_VERSION", "1234.5678"));
+    assertEquals(405, r.status(), r::toString);
+    assertEquals(Map.of("error", "Client and server versions do not match. Client version: 1234.5678 Server version: 1"),
+        Map.of("error", r.json().get("error").asText()));
+    assertEquals(1, r.json().size());
+  }
+
+  @Test
+  void schedulerEndpointsCheckAccessThenAnswer503() {
+    String app = app(owner.api(), null);
+    Who stranger = user(api, "stranger");
+    String base = "/v1/apps/" + app;
+    String missing = "/v1/apps/" + unique("missing");
+    assertEquals(201, owner.api().post(base + "/builds", Map.of("image", "x", "procfile", Map.of("web", "run"))).status());
+    List<String[]> calls = List.of(
+        new String[] {"GET", "/containers", "scheduler not available"},
+        new String[] {"GET", "/containers/web", "scheduler not available"},
+        new String[] {"GET", "/containers/web/1", "scheduler not available"},
+        new String[] {"POST", "/containers/restart", "scheduler not available"},
+        new String[] {"POST", "/containers/web/restart", "scheduler not available"},
+        new String[] {"POST", "/containers/web/1/restart", "scheduler not available"},
+        new String[] {"GET", "/logs", "logger not available"},
+        new String[] {"POST", "/run", "scheduler not available"},
+        new String[] {"POST", "/scale", "scheduler not available"});
+    Map<String, Object> body = Map.of("command", "ls", "web", 2);
+    for (String[] c : calls) {
+      java.util.function.BiFunction<ApiClient, String, ApiClient.Response> call = (client, prefix) ->
+          c[0].equals("GET") ? client.get(prefix + c[1]) : client.post(prefix + c[1], c[1].equals("/scale") ? Map.of("web", 2) : body);
+      assertUnauthenticated(call.apply(api, base));
+      assertForbidden(call.apply(stranger.api(), base));
+      assertNotFound(call.apply(owner.api(), missing));
+      assertDetail(call.apply(owner.api(), base), 503, c[2]);
+    }
+    assertFieldError(owner.api().post(base + "/run", Map.of()), "command", "This field is required.");
+    assertForbidden(stranger.api().post(base + "/run", Map.of()));
+  }
+
+  @Test
+  void scaleValidation() {
+    String app = app(owner.api(), null);
+    String scale = "/v1/apps/" + app + "/scale";
+    assertDetail(owner.api().post(scale, Map.of("web", 1)), 400, "No build associated with this release");
+    assertDetailStartsWith(owner.api().post(scale, Map.of("web", "not_an_int")), 400, "Invalid scaling format");
+    assertDetailStartsWith(owner.api().post(scale, Map.of("web", List.of(1))), 400, "Invalid scaling format");
+    assertDetailStartsWith(owner.api().post(scale, Map.of("web", 1.5)), 400, "Invalid scaling format");
+    assertDetail(owner.api().post(scale, Map.of("web", -1)), 400, "Must be greater than or equal to zero");
+    assertForbidden(user(api, "scaler").api().post(scale, Map.of("web", "not_an_int")));
+    assertNotFound(owner.api().post("/v1/apps/" + unique("missing") + "/scale", Map.of("web", -1)));
+
+    assertEquals(201, owner.api().post("/v1/apps/" + app + "/builds", Map.of("image", "x", "procfile", Map.of("web", "run"))).status());
+    assertDetail(owner.api().post(scale, Map.of("worker", 1)), 400, "Container type worker does not exist in application");
+    assertDetail(owner.api().post(scale, Map.of("web", "3")), 503, "scheduler not available");
+    assertDetail(owner.api().post(scale, Map.of("cmd", 1)), 503, "scheduler not available");
+  }
+}
