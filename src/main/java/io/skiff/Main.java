@@ -4,7 +4,15 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
 import akka.management.javadsl.AkkaManagement;
+import akka.actor.typed.Props;
+import akka.cluster.typed.Cluster;
+import io.skiff.builder.Builder;
+import io.skiff.builder.BuilderSettings;
 import io.skiff.cluster.NodeStatus;
+import io.skiff.registry.RegistryProcess;
+import io.skiff.registry.RegistrySettings;
+import io.skiff.registry.ReleaseImages;
+import io.skiff.scheduler.DockerEngine;
 import io.skiff.controller.ApiContext;
 import io.skiff.controller.ApiRoutes;
 import io.skiff.controller.ApiServer;
@@ -41,16 +49,45 @@ public final class Main {
     }
   }
 
+  /** Registry and builder, on nodes with those roles (every node by default). */
+  private static void startRoles(ActorSystem<?> system, SkiffSettings settings, Database db) {
+    Cluster cluster = Cluster.get(system);
+    RegistrySettings registry = RegistrySettings.create(system);
+    if (cluster.selfMember().hasRole("registry") && registry.managed()) {
+      system.systemActorOf(RegistryProcess.create(registry), "registry", Props.empty());
+    }
+    if (cluster.selfMember().hasRole("builder")) {
+      DockerEngine docker = DockerEngine.connect(system.settings().config().getString("skiff.docker.host"));
+      if (!docker.ping()) log.warn("Docker engine not reachable at {}: git pushes will fail until it is", system.settings().config().getString("skiff.docker.host"));
+      ReleaseImages images = new ReleaseImages(docker, registry, BuilderSettings.create(system).buildTimeout());
+      try {
+        Builder.start(system, settings, db, docker, images);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot start the git SSH server", e);
+      }
+    }
+  }
+
   /**
    * The node's config: application.conf (or -Dconfig.file), with SKIFF_SEED_NODES, a
-   * comma-separated list of akka:// addresses, replacing the seed nodes when set.
+   * comma-separated list of akka:// addresses, replacing the seed nodes when set, and
+   * SKIFF_ROLES, a comma-separated list of roles (controller, builder, runtime, router, registry).
    */
   static Config config(Map<String, String> env) {
     Config base = ConfigFactory.load();
-    String seeds = env.getOrDefault("SKIFF_SEED_NODES", "").replaceAll("[\\[\\]\"'\\s]", "");
-    if (seeds.isEmpty()) return base;
-    List<String> list = Arrays.stream(seeds.split(",")).filter(s -> !s.isEmpty()).toList();
-    return ConfigFactory.parseMap(Map.of("akka.cluster.seed-nodes", list)).withFallback(base).resolve();
+    Map<String, Object> overrides = new java.util.HashMap<>();
+    List<String> seeds = list(env.getOrDefault("SKIFF_SEED_NODES", ""));
+    if (!seeds.isEmpty()) overrides.put("akka.cluster.seed-nodes", seeds);
+    List<String> roles = list(env.getOrDefault("SKIFF_ROLES", ""));
+    if (!roles.isEmpty()) overrides.put("akka.cluster.roles", roles);
+    if (overrides.isEmpty()) return base;
+    return ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+  }
+
+  /** "a, b" or a HOCON/JSON-style ["a", "b"] as a list. */
+  private static List<String> list(String raw) {
+    String cleaned = raw.replaceAll("[\\[\\]\"'\\s]", "");
+    return Arrays.stream(cleaned.split(",")).filter(s -> !s.isEmpty()).toList();
   }
 
   /** Starts everything on an existing ActorSystem; completes when the API is bound. */
@@ -63,6 +100,7 @@ public final class Main {
     App.init(system, readModel);
     Release.init(system, readModel);
     Build.init(system, readModel);
+    startRoles(system, settings, db);
     ApiContext ctx = ApiContext.create(system, settings, db);
     return ApiServer.start(new ApiRoutes(ctx).route(), settings.apiHost(), settings.apiPort(), system)
         .thenApply(binding -> {

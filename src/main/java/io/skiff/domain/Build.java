@@ -19,11 +19,13 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.SignalHandler;
 import io.skiff.CborSerializable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * One build of an app (entity id = the build's uuid): the image and process types a release
- * runs. Created from an image by the API today; the builder adds its lifecycle later.
+ * runs. A build from an image (API) is created succeeded; a git push build is started, then
+ * succeeds (with its image digest and timings) or fails (with the reason).
  */
 public final class Build
     extends EventSourcedBehaviorWithEnforcedReplies<Build.Command, Build.Event, Build.State> {
@@ -37,6 +39,14 @@ public final class Build
   public record Create(String appId, String appUuid, BuildInfo info, ActorRef<StatusReply<Summary>> replyTo)
       implements Command {}
 
+  public record Start(String appId, String appUuid, String owner, String sha, ActorRef<StatusReply<Summary>> replyTo)
+      implements Command {}
+
+  public record Succeed(BuildInfo info, String digest, long dockerBuildMillis, ActorRef<StatusReply<Summary>> replyTo)
+      implements Command {}
+
+  public record Fail(String reason, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+
   public record Get(ActorRef<Optional<Summary>> replyTo) implements Command {}
 
   // ---- events ----
@@ -44,8 +54,47 @@ public final class Build
 
   public record Created(String appId, String appUuid, BuildInfo info) implements Event {}
 
+  public record Started(String appId, String appUuid, String owner, String sha, Instant at) implements Event {}
+
+  public record Succeeded(BuildInfo info, String digest, long dockerBuildMillis, Instant at) implements Event {}
+
+  public record Failed(String reason, Instant at) implements Event {}
+
+  public static final String STARTED = "started";
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED = "failed";
+
   // ---- reply ----
-  public record Summary(String appId, String appUuid, BuildInfo info) implements CborSerializable {}
+  /** A build: status started/succeeded/failed; info is complete once succeeded. */
+  public record Summary(
+      String appId,
+      String appUuid,
+      String status,
+      BuildInfo info,
+      String digest,
+      String error,
+      Instant started,
+      Instant finished,
+      long dockerBuildMillis)
+      implements CborSerializable {
+
+    static Summary created(Created e) {
+      return new Summary(e.appId(), e.appUuid(), SUCCEEDED, e.info(), null, null, e.info().created(), e.info().created(), 0);
+    }
+
+    static Summary started(String uuid, Started e) {
+      BuildInfo partial = new BuildInfo(uuid, e.owner(), "", e.sha(), java.util.Map.of(), "", e.at());
+      return new Summary(e.appId(), e.appUuid(), STARTED, partial, null, null, e.at(), null, 0);
+    }
+
+    Summary succeeded(Succeeded e) {
+      return new Summary(appId, appUuid, SUCCEEDED, e.info(), e.digest(), null, started, e.at(), e.dockerBuildMillis());
+    }
+
+    Summary failed(Failed e) {
+      return new Summary(appId, appUuid, FAILED, info, null, e.reason(), started, e.at(), 0);
+    }
+  }
 
   // ---- state ----
   public record State(Summary build) implements CborSerializable {
@@ -55,6 +104,10 @@ public final class Build
 
     boolean exists() {
       return build != null;
+    }
+
+    boolean isRunning() {
+      return exists() && STARTED.equals(build.status());
     }
   }
 
@@ -91,6 +144,9 @@ public final class Build
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Create.class, this::onCreate)
+        .onCommand(Start.class, this::onStart)
+        .onCommand(Succeed.class, this::onSucceed)
+        .onCommand(Fail.class, this::onFail)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), Optional.ofNullable(s.build())))
         .build();
   }
@@ -98,11 +154,33 @@ public final class Build
   private ReplyEffect<Event, State> onCreate(State s, Create c) {
     if (s.exists()) return Effect().reply(c.replyTo(), StatusReply.error("build " + buildUuid + " already exists"));
     if (!buildUuid.equals(c.info().uuid())) return Effect().reply(c.replyTo(), StatusReply.error("build uuid mismatch"));
+    return persistAndPublish(new Created(c.appId(), c.appUuid(), c.info()), c.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onStart(State s, Start c) {
+    if (s.exists()) return Effect().reply(c.replyTo(), StatusReply.error("build " + buildUuid + " already exists"));
+    Started e = new Started(c.appId(), c.appUuid(), c.owner(), c.sha(), Instant.now());
+    return Effect().persist(e).thenReply(c.replyTo(), after -> StatusReply.success(after.build()));
+  }
+
+  private ReplyEffect<Event, State> onSucceed(State s, Succeed c) {
+    if (!s.isRunning()) return Effect().reply(c.replyTo(), StatusReply.error("build " + buildUuid + " is not running"));
+    if (!buildUuid.equals(c.info().uuid())) return Effect().reply(c.replyTo(), StatusReply.error("build uuid mismatch"));
+    return persistAndPublish(new Succeeded(c.info(), c.digest(), c.dockerBuildMillis(), Instant.now()), c.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onFail(State s, Fail c) {
+    if (!s.isRunning()) return Effect().reply(c.replyTo(), StatusReply.error("build " + buildUuid + " is not running"));
+    return Effect().persist(new Failed(c.reason(), Instant.now())).thenReply(c.replyTo(), after -> StatusReply.success(after.build()));
+  }
+
+  /** Persists a success event, publishes the build to the read model, then replies. */
+  private ReplyEffect<Event, State> persistAndPublish(Event event, ActorRef<StatusReply<Summary>> replyTo) {
     return Effect()
-        .persist(new Created(c.appId(), c.appUuid(), c.info()))
+        .persist(event)
         .thenRun(after -> readModel.buildCreated(after.build()).whenComplete((d, err) -> {
           if (err != null) context.getLog().warn("read model update for build {} failed: {}", buildUuid, err.toString());
-          c.replyTo().tell(StatusReply.success(after.build()));
+          replyTo.tell(StatusReply.success(after.build()));
         }))
         .thenNoReply();
   }
@@ -111,7 +189,10 @@ public final class Build
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Created.class, (s, e) -> new State(new Summary(e.appId(), e.appUuid(), e.info())))
+        .onEvent(Created.class, (s, e) -> new State(Summary.created(e)))
+        .onEvent(Started.class, (s, e) -> new State(Summary.started(buildUuid, e)))
+        .onEvent(Succeeded.class, (s, e) -> new State(s.build().succeeded(e)))
+        .onEvent(Failed.class, (s, e) -> new State(s.build().failed(e)))
         .build();
   }
 
@@ -119,7 +200,7 @@ public final class Build
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), s -> {
-          if (s.exists()) readModel.buildCreated(s.build());
+          if (s.exists() && SUCCEEDED.equals(s.build().status())) readModel.buildCreated(s.build());
         })
         .build();
   }

@@ -54,6 +54,9 @@ public final class TestNode implements AutoCloseable {
     settings.put("skiff.db.password", TestDatabase.PASSWORD);
     settings.put("skiff.db.pool-size", 4);
     settings.put("skiff.security.pbkdf2-iterations", 1000);
+    settings.put("skiff.builder.ssh-port", freePort());
+    settings.put("skiff.data-dir", tempDir().toString());
+    settings.put("skiff.registry.managed", "off");
     settings.put("akka-persistence-jdbc.shared-databases.default.db.url", TestDatabase.URL);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.numThreads", 4);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.maxConnections", 4);
@@ -116,6 +119,18 @@ public final class TestNode implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("test node did not stop", e);
     }
+  }
+
+  private static java.nio.file.Path tempDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("skiff-node");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int sshPort() {
+    return system.settings().config().getInt("skiff.builder.ssh-port");
   }
 
   public static int freePort() {

@@ -1,0 +1,184 @@
+package io.skiff.builder;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.pattern.StatusReply;
+import io.skiff.domain.App;
+import io.skiff.domain.Build;
+import io.skiff.domain.BuildInfo;
+import io.skiff.domain.Release;
+import io.skiff.domain.ReleaseRecord;
+import io.skiff.registry.ReleaseImages;
+import io.skiff.scheduler.DockerEngine;
+import io.skiff.scheduler.DockerException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a pushed commit into a release: export the tree, docker build (output streamed to the
+ * pusher), push the build image, record the Build, create release vN+1, bake the config into
+ * {@code <app>:vN} and push it. Runs on the SSH command thread; blocking is expected here.
+ */
+final class BuildPipeline {
+  private static final Logger log = LoggerFactory.getLogger(BuildPipeline.class);
+
+  /** What a successful build produced. */
+  record Result(int version, String image, long dockerBuildMillis, long totalMillis) {}
+
+  private final ClusterSharding sharding;
+  private final DockerEngine docker;
+  private final ReleaseImages images;
+  private final BuilderSettings settings;
+  private final Duration askTimeout;
+
+  BuildPipeline(ActorSystem<?> system, DockerEngine docker, ReleaseImages images, BuilderSettings settings, Duration askTimeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.docker = docker;
+    this.images = images;
+    this.settings = settings;
+    this.askTimeout = askTimeout;
+  }
+
+  Result run(App.Summary app, String user, Repository repo, ObjectId commit, PushOutput out) {
+    long start = System.nanoTime();
+    String sha = commit.name();
+    String shortSha = sha.substring(0, 8);
+    Path dir = settings.buildsDir().resolve(app.id() + "-" + shortSha + "-" + UUID.randomUUID().toString().substring(0, 8));
+    String buildId = UUID.randomUUID().toString();
+    boolean started = false;
+    try {
+      out.step("Building " + app.id() + " from " + shortSha);
+      exportTree(repo, commit, dir);
+      if (!Files.isRegularFile(dir.resolve("Dockerfile"))) {
+        throw new BuildFailed("No Dockerfile at the root of the repository: Skiff builds Dockerfile apps only for now");
+      }
+      Map<String, String> procfile = readProcfile(dir, out);
+      askBuild(buildId, r -> new Build.Start(app.id(), app.uuid(), user, sha, r));
+      started = true;
+
+      out.step("Building Docker image");
+      String buildTag = "git-" + shortSha;
+      long dockerStart = System.nanoTime();
+      String imageId = dockerBuild(dir, app.id(), buildTag, out);
+      long dockerMillis = (System.nanoTime() - dockerStart) / 1_000_000;
+      out.detail("Built image " + imageId.substring(0, Math.min(19, imageId.length())) + " in " + dockerMillis + " ms");
+
+      out.step("Pushing image to the platform registry");
+      String digest = docker.push(images.repository(app.id()), buildTag, settings.buildTimeout());
+      String image = images.repository(app.id()) + ":" + buildTag;
+      BuildInfo info = new BuildInfo(buildId, user, image, sha, procfile, "true", Instant.now());
+      askBuild(buildId, r -> new Build.Succeed(info, digest, dockerMillis, r));
+
+      out.step("Releasing");
+      ReleaseRecord release = ask(sharding.entityRefFor(Release.ENTITY_KEY, app.uuid())
+          .<ReleaseRecord>askWithStatus(r -> new Release.Deploy(app.id(), app.owner(), info, r), askTimeout));
+      ask(sharding.entityRefFor(App.ENTITY_KEY, app.id())
+          .<App.Summary>askWithStatus(r -> new App.ScaleDefault(defaultStructure(procfile), r), askTimeout));
+      String releaseImage = images.publish(app.id(), release);
+      out.detail("Released v" + release.version() + " as " + releaseImage);
+      collectGarbage(app.id(), out);
+      return new Result(release.version(), releaseImage, dockerMillis, (System.nanoTime() - start) / 1_000_000);
+    } catch (BuildFailed | DockerException e) {
+      failBuild(buildId, started, e.getMessage());
+      throw e instanceof BuildFailed bf ? bf : new BuildFailed(e.getMessage());
+    } catch (IOException e) {
+      failBuild(buildId, started, e.getMessage());
+      throw new BuildFailed("build failed: " + e.getMessage());
+    } finally {
+      deleteQuietly(dir);
+    }
+  }
+
+  private void exportTree(Repository repo, ObjectId commit, Path dir) throws IOException {
+    TreeExport.export(repo, commit, dir);
+  }
+
+  private static Map<String, String> readProcfile(Path dir, PushOutput out) throws IOException {
+    Path file = dir.resolve("Procfile");
+    if (!Files.isRegularFile(file)) return Map.of();
+    try {
+      Map<String, String> types = Procfile.parse(Files.readString(file));
+      out.detail("Procfile declares types -> " + String.join(", ", types.keySet()));
+      return types;
+    } catch (Procfile.Invalid e) {
+      throw new BuildFailed(e.getMessage());
+    }
+  }
+
+  private String dockerBuild(Path dir, String app, String tag, PushOutput out) {
+    try {
+      return docker.build(dir.toFile(), images.repository(app) + ":" + tag,
+          Map.of("skiff.app", app, "skiff.build", tag), line -> {
+            if (!line.isBlank()) out.detail(line.stripTrailing());
+          }, settings.buildTimeout());
+    } catch (DockerException e) {
+      throw new BuildFailed("Docker build failed: " + e.getMessage());
+    }
+  }
+
+  /** Deis: web=1 when the Procfile has web, else cmd=1 (the image's own command). */
+  static Map<String, Integer> defaultStructure(Map<String, String> procfile) {
+    return Map.of(procfile.containsKey("web") ? "web" : "cmd", 1);
+  }
+
+  private void collectGarbage(String app, PushOutput out) {
+    try {
+      int removed = images.collectGarbage(app, settings.keepReleaseImages());
+      if (removed > 0) out.detail("Removed " + removed + " old image(s) from this builder");
+    } catch (RuntimeException e) {
+      log.warn("image garbage collection for {} failed: {}", app, e.toString());
+    }
+  }
+
+  private void failBuild(String buildId, boolean started, String reason) {
+    if (!started) return;
+    try {
+      askBuild(buildId, r -> new Build.Fail(reason, r));
+    } catch (RuntimeException e) {
+      log.warn("could not record the failure of build {}: {}", buildId, e.toString());
+    }
+  }
+
+  private Build.Summary askBuild(String buildId, Function<ActorRef<StatusReply<Build.Summary>>, Build.Command> cmd) {
+    return ask(sharding.entityRefFor(Build.ENTITY_KEY, buildId).<Build.Summary>askWithStatus(cmd::apply, askTimeout));
+  }
+
+  private <T> T ask(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(askTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new BuildFailed("the platform refused the build: " + e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      throw new BuildFailed("the cluster did not answer in time; try again");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BuildFailed("interrupted");
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.warn("could not delete build directory {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.skiff.builder;
+
+import akka.actor.typed.ActorSystem;
+import io.skiff.SkiffSettings;
+import io.skiff.registry.ReleaseImages;
+import io.skiff.scheduler.DockerEngine;
+import io.skiff.store.Database;
+import io.skiff.store.KeyStore;
+import io.skiff.store.UserStore;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.server.SshServer;
+
+/** Starts the builder role: the cluster's SSH host key, the git SSH server and its pipeline. */
+public final class Builder {
+  private static final int MAX_COMMANDS = 32;
+
+  private Builder() {}
+
+  public static SshServer start(ActorSystem<?> system, SkiffSettings skiff, Database db, DockerEngine docker, ReleaseImages images)
+      throws IOException {
+    BuilderSettings settings = BuilderSettings.create(system);
+    KeyPair hostKey = HostKeys.loadOrCreate(db).toCompletableFuture().join();
+    BuildPipeline pipeline = new BuildPipeline(system, docker, images, settings, skiff.askTimeout());
+    GitCommand.Deps deps = new GitCommand.Deps(system, db, new UserStore(db), new Repositories(settings.reposDir()),
+        pipeline, settings, skiff.platformDomain(), skiff.askTimeout());
+    ExecutorService executor = new ThreadPoolExecutor(0, MAX_COMMANDS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "skiff-git");
+          t.setDaemon(true);
+          return t;
+        });
+    return GitSshServer.start(system, settings, hostKey, new PushAuthenticator(new KeyStore(db)), deps, executor);
+  }
+}

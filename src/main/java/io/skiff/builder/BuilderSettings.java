@@ -1,0 +1,35 @@
+package io.skiff.builder;
+
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The {@code skiff.builder} section, plus where repositories and build directories live. */
+public record BuilderSettings(
+    String sshHost,
+    int sshPort,
+    Duration authTimeout,
+    Duration idleTimeout,
+    Duration buildTimeout,
+    Duration keepaliveInterval,
+    int keepReleaseImages,
+    Path reposDir,
+    Path buildsDir) {
+
+  public static BuilderSettings create(ActorSystem<?> system) {
+    Config root = system.settings().config().getConfig("skiff");
+    Config c = root.getConfig("builder");
+    Path data = Path.of(root.getString("data-dir"));
+    return new BuilderSettings(
+        c.getString("ssh-host"),
+        c.getInt("ssh-port"),
+        c.getDuration("auth-timeout"),
+        c.getDuration("idle-timeout"),
+        c.getDuration("build-timeout"),
+        c.getDuration("keepalive-interval"),
+        c.getInt("keep-release-images"),
+        data.resolve("repos"),
+        data.resolve("builds"));
+  }
+}

@@ -1,0 +1,211 @@
+package io.skiff.builder;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import io.skiff.domain.App;
+import io.skiff.store.Database;
+import io.skiff.store.User;
+import io.skiff.store.UserStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.UploadPack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One git-receive-pack (push) or git-upload-pack (fetch) over SSH, run off the SSH threads:
+ * authorize the key's user on the app (owner, collaborator or admin, as the API), then serve
+ * the app's repository. Always ends with an exit status so the git client never hangs.
+ */
+final class GitCommand implements Command {
+  private static final Logger log = LoggerFactory.getLogger(GitCommand.class);
+
+  /** What every command needs; built once per node. */
+  record Deps(
+      ActorSystem<?> system,
+      Database db,
+      UserStore users,
+      Repositories repos,
+      BuildPipeline pipeline,
+      BuilderSettings settings,
+      String platformDomain,
+      Duration askTimeout) {}
+
+  /** Refusal before any git protocol: one line on the client's terminal, exit 1. */
+  static final class Refusal extends Exception {
+    Refusal(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final Deps deps;
+  private final ExecutorService executor;
+  private final String app;
+  private final boolean receive;
+  private InputStream in;
+  private OutputStream out;
+  private OutputStream err;
+  private ExitCallback exit;
+  private String user;
+
+  GitCommand(Deps deps, ExecutorService executor, String app, boolean receive) {
+    this.deps = deps;
+    this.executor = executor;
+    this.app = app;
+    this.receive = receive;
+  }
+
+  @Override
+  public void start(ChannelSession channel, Environment env) {
+    user = channel.getSession().getAttribute(PushAuthenticator.USER);
+    executor.submit(this::run);
+  }
+
+  private void run() {
+    int status = 0;
+    String message = null;
+    try {
+      App.Summary summary = authorize();
+      try (Repository repo = deps.repos().open(app)) {
+        if (receive) receivePack(repo, summary);
+        else new UploadPack(repo).upload(in, out, err);
+      }
+    } catch (Refusal r) {
+      status = 1;
+      message = r.getMessage();
+      say(err, "skiff: " + message);
+    } catch (Exception e) {
+      status = 1;
+      message = "internal error";
+      log.error("git {} of {} by {} failed", receive ? "push" : "fetch", app, user, e);
+      say(err, "skiff: internal error while serving " + app + ".git; see the node's log");
+    } finally {
+      try {
+        out.flush();
+        err.flush();
+      } catch (IOException ignored) {
+        // the client is gone
+      }
+      exit.onExit(status, message == null ? "" : message);
+    }
+  }
+
+  private void receivePack(Repository repo, App.Summary summary) throws IOException {
+    ReceivePack rp = new ReceivePack(repo);
+    rp.setTimeout((int) deps.settings().idleTimeout().toSeconds());
+    rp.setMaxObjectSizeLimit(512L * 1024 * 1024);
+    rp.setAllowDeletes(false);
+    rp.setAllowNonFastForwards(true);
+    rp.setAtomic(true);
+    rp.setPreReceiveHook(new BuildPreReceiveHook(deps, summary, user));
+    rp.receive(in, out, err);
+  }
+
+  private App.Summary authorize() throws Refusal {
+    if (user == null) throw new Refusal("not authenticated");
+    Optional<User> u = await(deps.users().byName(user));
+    if (u.isEmpty() || !u.get().active()) throw new Refusal("the user of this key no longer exists");
+    Optional<App.Summary> found = await(ClusterSharding.get(deps.system())
+        .entityRefFor(App.ENTITY_KEY, app)
+        .<Optional<App.Summary>>ask(App.Get::new, deps.askTimeout()));
+    if (found.isEmpty()) throw new Refusal("app " + app + " does not exist; create it first (POST /v1/apps {\"id\": \"" + app + "\"})");
+    if (!found.get().mayUse(user, u.get().superuser(), false)) {
+      throw new Refusal("user " + user + " may not " + (receive ? "push to " : "fetch from ") + app + " (owner, collaborator or admin only)");
+    }
+    return found.get();
+  }
+
+  private <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Refusal {
+    try {
+      return stage.toCompletableFuture().get(deps.askTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new Refusal("the platform is not answering, try again (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  static void say(OutputStream stream, String line) {
+    try {
+      stream.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      stream.flush();
+    } catch (IOException ignored) {
+      // the client is gone
+    }
+  }
+
+  @Override
+  public void destroy(ChannelSession channel) {
+    // the executor task ends when the streams close
+  }
+
+  @Override
+  public void setInputStream(InputStream in) {
+    this.in = in;
+  }
+
+  @Override
+  public void setOutputStream(OutputStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void setErrorStream(OutputStream err) {
+    this.err = err;
+  }
+
+  @Override
+  public void setExitCallback(ExitCallback callback) {
+    this.exit = callback;
+  }
+
+  /** A command that is refused outright (not a git command of ours). */
+  static final class Refused implements Command {
+    private final ExecutorService executor;
+    private final String message;
+    private OutputStream err;
+    private ExitCallback exit;
+
+    Refused(ExecutorService executor, String message) {
+      this.executor = executor;
+      this.message = message;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment env) {
+      executor.submit(() -> {
+        say(err, "skiff: " + message);
+        exit.onExit(1, message);
+      });
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {}
+
+    @Override
+    public void setInputStream(InputStream in) {}
+
+    @Override
+    public void setOutputStream(OutputStream out) {}
+
+    @Override
+    public void setErrorStream(OutputStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public void setExitCallback(ExitCallback callback) {
+      this.exit = callback;
+    }
+  }
+}

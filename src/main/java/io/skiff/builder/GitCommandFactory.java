@@ -1,0 +1,36 @@
+package io.skiff.builder;
+
+import java.util.concurrent.ExecutorService;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.command.CommandFactory;
+
+/**
+ * Accepts only {@code git-receive-pack '<app>.git'} and {@code git-upload-pack '<app>.git'} (a
+ * leading slash and the .git suffix are optional); anything else gets a one-line refusal.
+ */
+final class GitCommandFactory implements CommandFactory {
+  private static final Pattern COMMAND =
+      Pattern.compile("^(git-receive-pack|git-upload-pack) '?/?([a-z0-9-]{1,64})(\\.git)?/?'?$");
+
+  private final GitCommand.Deps deps;
+  private final ExecutorService executor;
+
+  GitCommandFactory(GitCommand.Deps deps, ExecutorService executor) {
+    this.deps = deps;
+    this.executor = executor;
+  }
+
+  @Override
+  public Command createCommand(ChannelSession channel, String command) {
+    Matcher m = COMMAND.matcher(command.strip());
+    if (!m.matches()) {
+      return new GitCommand.Refused(executor,
+          "only 'git push' and 'git fetch' of <app>.git are served here (app names: a-z, 0-9 and -)");
+    }
+    boolean receive = m.group(1).equals("git-receive-pack");
+    return new GitCommand(deps, executor, m.group(2), receive);
+  }
+}

@@ -1,0 +1,107 @@
+package io.skiff.registry;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Image;
+import io.skiff.domain.ReleaseRecord;
+import io.skiff.scheduler.DockerEngine;
+import io.skiff.scheduler.DockerException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Release images: {@code <registry>/<app>:v<N>} is the build's image with the release's config
+ * baked in as environment (plus SKIFF_APP/SKIFF_RELEASE and the DEIS_ names), pushed to the
+ * platform registry so that any node's engine can pull it.
+ */
+public final class ReleaseImages {
+  private final DockerEngine docker;
+  private final RegistrySettings registry;
+  private final Duration pushTimeout;
+
+  public ReleaseImages(DockerEngine docker, RegistrySettings registry, Duration pushTimeout) {
+    this.docker = docker;
+    this.registry = registry;
+    this.pushTimeout = pushTimeout;
+  }
+
+  public String repository(String app) {
+    return registry.repository(app);
+  }
+
+  /** Builds and pushes the release image; returns its reference {@code repo:vN}. */
+  public String publish(String app, ReleaseRecord release) {
+    if (release.build() == null) throw new DockerException("release v" + release.version() + " has no build", null);
+    String buildImage = release.build().image();
+    ensureLocal(buildImage);
+    List<String> env = new ArrayList<>();
+    release.config().values().forEach((k, v) -> env.add(k + "=" + v));
+    String version = "v" + release.version();
+    env.add("SKIFF_APP=" + app);
+    env.add("SKIFF_RELEASE=" + version);
+    env.add("DEIS_APP=" + app);
+    env.add("DEIS_RELEASE=" + version);
+    Map<String, String> labels = Map.of("skiff.app", app, "skiff.release", version);
+    docker.commitWithEnv(buildImage, env, labels, repository(app), version);
+    docker.push(repository(app), version, pushTimeout);
+    return repository(app) + ":" + version;
+  }
+
+  private void ensureLocal(String image) {
+    try {
+      docker.client().inspectImageCmd(image).exec();
+    } catch (NotFoundException e) {
+      try {
+        if (!docker.client().pullImageCmd(image).start().awaitCompletion(pushTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new DockerException("pulling " + image + " timed out", null);
+        }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new DockerException("pull interrupted", ie);
+      } catch (RuntimeException re) {
+        throw new DockerException("image " + image + " is not available: " + re.getMessage(), re);
+      }
+    }
+  }
+
+  /** Keeps the newest {@code keep} release images (and build images) of the app on this node. */
+  public int collectGarbage(String app, int keep) {
+    int removed = 0;
+    for (String prefix : List.of("v", "git-")) {
+      List<String> tags = new ArrayList<>();
+      for (Image image : docker.images(repository(app))) {
+        if (image.getRepoTags() == null) continue;
+        for (String ref : image.getRepoTags()) {
+          String tag = ref.substring(ref.lastIndexOf(':') + 1);
+          if (tag.startsWith(prefix)) tags.add(ref);
+        }
+      }
+      if (prefix.equals("v")) tags.sort(Comparator.comparingInt(ReleaseImages::versionOf).reversed());
+      else tags.sort(Comparator.comparing((String ref) -> created(ref)).reversed());
+      for (String ref : tags.subList(Math.min(keep, tags.size()), tags.size())) {
+        docker.removeImage(ref);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private long created(String ref) {
+    try {
+      return java.time.Instant.parse(docker.client().inspectImageCmd(ref).exec().getCreated()).toEpochMilli();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static int versionOf(String ref) {
+    try {
+      return Integer.parseInt(ref.substring(ref.lastIndexOf(":v") + 2));
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+}

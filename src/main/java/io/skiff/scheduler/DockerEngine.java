@@ -1,0 +1,154 @@
+package io.skiff.scheduler;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.api.model.PushResponseItem;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The one façade over this node's Docker engine. Two clients share the engine: one with a
+ * response timeout for short calls, one without for streams (build, push, logs), which are
+ * bounded by per-operation watchdogs instead (docker-java#1530).
+ */
+public final class DockerEngine implements AutoCloseable {
+  private final DockerClient calls;
+  private final DockerClient streams;
+
+  private DockerEngine(DockerClient calls, DockerClient streams) {
+    this.calls = calls;
+    this.streams = streams;
+  }
+
+  public static DockerEngine connect(String dockerHost) {
+    return new DockerEngine(client(dockerHost, Duration.ofSeconds(60)), client(dockerHost, null));
+  }
+
+  private static DockerClient client(String host, Duration responseTimeout) {
+    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+    ApacheDockerHttpClient.Builder http = new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .maxConnections(50)
+        .connectionTimeout(Duration.ofSeconds(10));
+    if (responseTimeout != null) http.responseTimeout(responseTimeout);
+    return DockerClientImpl.getInstance(config, http.build());
+  }
+
+  public boolean ping() {
+    try {
+      calls.pingCmd().exec();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Builds {@code contextDir} (with its Dockerfile) as {@code tag}, streaming output lines. */
+  public String build(File contextDir, String tag, Map<String, String> labels, Consumer<String> output, Duration timeout) {
+    BuildImageResultCallback callback = new BuildImageResultCallback() {
+      @Override
+      public void onNext(BuildResponseItem item) {
+        if (item.getStream() != null) item.getStream().lines().forEach(output);
+        if (item.isErrorIndicated() && item.getErrorDetail() != null) output.accept(item.getErrorDetail().getMessage());
+        super.onNext(item);
+      }
+    };
+    try (BuildImageResultCallback cb = streams.buildImageCmd(contextDir)
+        .withTags(java.util.Set.of(tag))
+        .withLabels(labels)
+        .withPull(false)
+        .withRemove(true)
+        .withForcerm(true)
+        .exec(callback)) {
+      return cb.awaitImageId(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (IOException e) {
+      throw new DockerException("build of " + tag + " failed: " + e.getMessage(), e);
+    } catch (com.github.dockerjava.api.exception.DockerClientException e) {
+      throw new DockerException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes {@code repository:tag} from {@code image} with {@code env} added to its config (a
+   * container is created, committed, removed: no shell quoting of values is involved).
+   */
+  public String commitWithEnv(String image, List<String> env, Map<String, String> labels, String repository, String tag) {
+    List<String> merged = new java.util.ArrayList<>();
+    String[] base = calls.inspectImageCmd(image).exec().getConfig().getEnv();
+    if (base != null) merged.addAll(List.of(base));
+    merged.addAll(env);
+    CreateContainerResponse c = calls.createContainerCmd(image).withEnv(merged).withLabels(labels).exec();
+    try {
+      return calls.commitCmd(c.getId()).withRepository(repository).withTag(tag).exec();
+    } finally {
+      calls.removeContainerCmd(c.getId()).withForce(true).exec();
+    }
+  }
+
+  public void tag(String image, String repository, String tag) {
+    calls.tagImageCmd(image, repository, tag).withForce(true).exec();
+  }
+
+  /** Pushes {@code repository:tag}; returns the registry's digest (sha256:...). */
+  public String push(String repository, String tag, Duration timeout) {
+    AtomicReference<String> digest = new AtomicReference<>();
+    AtomicReference<String> error = new AtomicReference<>();
+    ResultCallback.Adapter<PushResponseItem> callback = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(PushResponseItem item) {
+        if (item.getAux() != null && item.getAux().getDigest() != null) digest.set(item.getAux().getDigest());
+        if (item.isErrorIndicated()) error.set(item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : item.getError());
+      }
+    };
+    try (var cb = streams.pushImageCmd(repository).withTag(tag).exec(callback)) {
+      if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new DockerException("push of " + repository + ":" + tag + " timed out after " + timeout.toSeconds() + "s", null);
+      }
+    } catch (IOException e) {
+      throw new DockerException("push of " + repository + ":" + tag + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DockerException("push interrupted", e);
+    } catch (RuntimeException e) {
+      throw new DockerException("push of " + repository + ":" + tag + " failed: " + e.getMessage(), e);
+    }
+    if (error.get() != null) throw new DockerException("push of " + repository + ":" + tag + " failed: " + error.get(), null);
+    return digest.get();
+  }
+
+  public List<Image> images(String referenceFilter) {
+    return calls.listImagesCmd().withReferenceFilter(referenceFilter).exec();
+  }
+
+  public void removeImage(String image) {
+    try {
+      calls.removeImageCmd(image).withForce(true).withNoPrune(false).exec();
+    } catch (NotFoundException e) {
+      // already gone
+    }
+  }
+
+  public DockerClient client() {
+    return calls;
+  }
+
+  @Override
+  public void close() throws IOException {
+    calls.close();
+    streams.close();
+  }
+}
