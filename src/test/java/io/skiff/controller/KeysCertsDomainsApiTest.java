@@ -134,8 +134,11 @@ class KeysCertsDomainsApiTest {
   void duplicateKeysAreRejected() {
     Who u = user(api, "dupkeys");
     String[] key = sshKey("rsa");
-    assertEquals(201, addKey(u.api(), unique("first"), key[0]).status());
+    String id = unique("first");
+    assertEquals(201, addKey(u.api(), id, key[0]).status());
     assertFieldError(addKey(u.api(), unique("again"), key[0]), "public", "This field must be unique.");
+    assertFieldError(addKey(u.api(), id, sshKey("ecdsa")[0]), "id", "This field must be unique.");
+    assertEquals(201, addKey(user(api, "sameid").api(), id, sshKey("ecdsa")[0]).status());
     assertFieldError(addKey(user(api, "thief").api(), unique("theirs"), key[0]), "public", "This field must be unique.");
   }
 

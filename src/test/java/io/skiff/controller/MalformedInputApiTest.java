@@ -25,6 +25,7 @@ class MalformedInputApiTest {
     TestDatabase.reset();
     node = TestNode.start();
     api = node.client();
+    user(api, "admin"); // the first user is an admin; the owner here is not
     owner = user(api, "owner");
     warmUp(owner.api());
   }
@@ -134,6 +135,34 @@ class MalformedInputApiTest {
     assertDetail(owner.api().delete(base + "/config"), 405, "Method 'DELETE' not allowed.");
     assertDetail(owner.api().delete(base + "/releases"), 405, "Method 'DELETE' not allowed.");
     assertEquals(1, releases(app));
+  }
+
+  /** The status line exactly as sent, e.g. {@code HTTP/1.1 403 FORBIDDEN} (java.net.http hides reason phrases). */
+  private static String statusLine(String method, String path, String token, String body) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.apiPort())) {
+      String request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+          + (token == null ? "" : "Authorization: token " + token + "\r\n")
+          + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)).readLine();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void reasonPhrasesAreDeisUpperCase() {
+    String token = api.login(owner.name(), owner.password());
+    String app = app(owner.api(), null);
+    assertEquals("HTTP/1.1 200 OK", statusLine("GET", "/v1/apps", token, ""));
+    assertEquals("HTTP/1.1 201 CREATED", statusLine("POST", "/v1/apps", token, "{}"));
+    assertEquals("HTTP/1.1 400 BAD REQUEST", statusLine("POST", "/v1/apps", token, "{\"id\": \"BAD\"}"));
+    assertEquals("HTTP/1.1 401 UNAUTHORIZED", statusLine("GET", "/v1/apps", null, ""));
+    assertEquals("HTTP/1.1 403 FORBIDDEN", statusLine("GET", "/v1/users", token, ""));
+    assertEquals("HTTP/1.1 404 NOT FOUND", statusLine("GET", "/v1/apps/" + unique("missing"), token, ""));
+    assertEquals("HTTP/1.1 405 METHOD NOT ALLOWED", statusLine("PUT", "/v1/apps/" + app + "/config", token, "{}"));
+    assertEquals("HTTP/1.1 409 CONFLICT", statusLine("DELETE", "/v1/auth/cancel", token, ""));
+    assertEquals("HTTP/1.1 204 NO CONTENT", statusLine("DELETE", "/v1/apps/" + app, token, ""));
   }
 
   @Test
