@@ -160,6 +160,8 @@ class AppApiTest {
     Shared s = shared();
     String path = "/v1/apps/" + s.app();
     String uuid = s.owner().api().get(path).json().get("uuid").asText();
+    String domain = unique("gone") + ".example.com";
+    assertEquals(201, s.owner().api().post(path + "/domains", Map.of("domain", domain)).status());
     assertForbidden(s.collaborator().api().delete(path));
     assertForbidden(s.stranger().api().delete(path));
     assertNotFound(s.owner().api().delete("/v1/apps/" + unique("missing")));
@@ -170,6 +172,8 @@ class AppApiTest {
     }
     assertNotFound(s.owner().api().delete(path));
     assertPage(s.collaborator().api().get("/v1/apps"), 0);
+    String other = app(s.stranger().api(), null);
+    assertEquals(201, s.stranger().api().post("/v1/apps/" + other + "/domains", Map.of("domain", domain)).status());
 
     ApiClient.Response again = create(s.stranger().api(), s.app());
     assertEquals(201, again.status(), again::toString);

@@ -121,7 +121,10 @@ class MalformedInputApiTest {
     for (String path : List.of("/v1/nothing", "/v1/apps/" + app + "/nothing", "/nothing", "/v1/auth/nothing")) {
       assertNotFound(owner.api().get(path));
     }
-    assertNotFound(api.get("/v1/nothing"));
+    ApiClient.Response anonymous = api.get("/v1/nothing");
+    assertNotFound(anonymous);
+    assertEquals("1.7", anonymous.header("DEIS_API_VERSION"));
+    assertEquals("1.7", anonymous.header("X_DEIS_API_VERSION"));
   }
 
   @Test
