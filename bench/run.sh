@@ -9,6 +9,7 @@
 #   BENCH_API_PORT=8100 BENCH_CEILING_PORT=8101 BENCH_CLUSTER_PORT=25620 BENCH_MANAGEMENT_PORT=8658
 #   BENCH_DB=skiff_bench  BENCH_DB_HOST=127.0.0.1 BENCH_DB_PORT=5432 BENCH_DB_USER=skiff BENCH_DB_PASSWORD=skiff
 #   BENCH_SERVER_JVM_OPTS="-Xms1g -Xmx1g"   (both servers get the same options)
+#   BENCH_REF=HEAD       build that commit in a scratch directory instead of the working tree
 #   BENCH_SKIP_BUILD=1   reuse target/skiff.jar and target/test-classes as they are
 #   BENCH_OUT=bench/results/latest.md
 set -euo pipefail
@@ -73,20 +74,34 @@ for p in "$API_PORT" "$CEILING_PORT" "$CLUSTER_PORT" "$MANAGEMENT_PORT"; do
 done
 
 # ---- build ----
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  log "building target/skiff.jar and the test classes"
-  mvn -q -B package -DskipTests
-  mvn -q -B test-compile
+# By default the working tree is built (in place, as `mvn package` would). With BENCH_REF set
+# (e.g. BENCH_REF=HEAD) that commit is exported to a scratch directory and built there, which
+# leaves this tree's target/ alone and ignores uncommitted edits.
+SRC="$ROOT"
+if [[ -n "${BENCH_REF:-}" ]]; then
+  SRC="$WORK/src"
+  mkdir -p "$SRC"
+  git -C "$ROOT" archive --format=tar "$BENCH_REF" | tar -x -C "$SRC"
+  SOURCE_DESC="commit $(git -C "$ROOT" rev-parse --short "$BENCH_REF") (exported and built in a scratch directory)"
+else
+  SOURCE_DESC="working tree at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+    SOURCE_DESC="$SOURCE_DESC with uncommitted changes"
+  fi
+fi
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || -n "${BENCH_REF:-}" ]]; then
+  log "building skiff.jar and the test classes: $SOURCE_DESC"
+  (cd "$SRC" && mvn -q -B package -DskipTests && mvn -q -B test-compile)
 fi
 log "resolving the test classpath"
-mvn -q -B dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
-[[ -f target/skiff.jar ]] || { log "target/skiff.jar is missing"; exit 1; }
-[[ -d target/test-classes/io/skiff/bench ]] || { log "target/test-classes/io/skiff/bench is missing"; exit 1; }
+(cd "$SRC" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null)
+[[ -f "$SRC/target/skiff.jar" ]] || { log "$SRC/target/skiff.jar is missing"; exit 1; }
+[[ -d "$SRC/target/test-classes/io/skiff/bench" ]] || { log "$SRC/target/test-classes/io/skiff/bench is missing"; exit 1; }
 # Private copies: a concurrent `mvn clean`/rebuild in this tree must not change what is running.
 # (Neutral file names, so that nobody's `pkill -f skiff.jar` elsewhere on the machine hits them.)
-cp target/skiff.jar "$WORK/node.jar"
+cp "$SRC/target/skiff.jar" "$WORK/node.jar"
 mkdir -p "$WORK/classes/io/skiff"
-cp -r target/test-classes/io/skiff/bench "$WORK/classes/io/skiff/"
+cp -r "$SRC/target/test-classes/io/skiff/bench" "$WORK/classes/io/skiff/"
 BENCH_CP="$WORK/classes:$(cat "$WORK/cp.txt")"
 
 # ---- database ----
@@ -151,7 +166,7 @@ java -Xms256m -Xmx1g \
   -Dbench.connections="${BENCH_CONNECTIONS:-16}" -Dbench.warmup="${BENCH_WARMUP:-5}" \
   -Dbench.seconds="${BENCH_SECONDS:-10}" -Dbench.maxRequests="${BENCH_MAX_REQUESTS:-1000000}" \
   -Dbench.apps="${BENCH_APPS:-16}" -Dbench.prewarm="${BENCH_PREWARM:-10}" \
-  -Dbench.serverJvmOpts="$SERVER_JVM_OPTS" \
+  -Dbench.serverJvmOpts="$SERVER_JVM_OPTS" -Dbench.source="$SOURCE_DESC" \
   -Dbench.dbUser="$DB_USER" -Dbench.dbPassword="$DB_PASSWORD" \
   -cp "$BENCH_CP" io.skiff.bench.BenchRun \
   --skiff-port "$API_PORT" --ceiling-port "$CEILING_PORT" \

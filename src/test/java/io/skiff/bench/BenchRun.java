@@ -290,6 +290,7 @@ public final class BenchRun {
         .append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" cores (")
         .append(cpuModel()).append("), Java ").append(System.getProperty("java.version"))
         .append(". Load generator, Skiff, the ceiling server and PostgreSQL all share these cores.\n\n");
+    md.append("Skiff built from ").append(System.getProperty("bench.source", "(unknown)")).append(".\n\n");
     md.append("Driver: `LoadDriver`, closed loop, ").append(connections).append(" keep-alive connections, ")
         .append(warmup).append(" s warm-up, ").append(seconds).append(" s measured (cap ")
         .append(maxRequests).append(" requests) per run, after ").append(prewarm)
