@@ -5,6 +5,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
 import akka.management.javadsl.AkkaManagement;
 import akka.actor.typed.Props;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import io.skiff.builder.Builder;
 import io.skiff.builder.BuilderSettings;
@@ -49,17 +50,29 @@ public final class Main {
     }
   }
 
+  /**
+   * Starts sharding, the journal and the snapshot store before the API takes requests (they
+   * start lazily otherwise, and the first request would wait seconds for them). The entity id
+   * is not a valid app name, so it never meets a real app.
+   */
+  private static void warmUp(ActorSystem<?> system) {
+    try {
+      ClusterSharding.get(system).entityRefFor(App.ENTITY_KEY, "_warmup")
+          .<java.util.Optional<App.Summary>>ask(App.Get::new, java.time.Duration.ofSeconds(30))
+          .toCompletableFuture().get(35, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("warm-up of the journal did not finish: {}", e.toString());
+    }
+  }
+
   /** Registry and builder, on nodes with those roles (every node by default). */
-  private static void startRoles(ActorSystem<?> system, SkiffSettings settings, Database db) {
+  private static void startRoles(
+      ActorSystem<?> system, SkiffSettings settings, Database db, RegistrySettings registry, DockerEngine docker, ReleaseImages images) {
     Cluster cluster = Cluster.get(system);
-    RegistrySettings registry = RegistrySettings.create(system);
     if (cluster.selfMember().hasRole("registry") && registry.managed()) {
       system.systemActorOf(RegistryProcess.create(registry), "registry", Props.empty());
     }
     if (cluster.selfMember().hasRole("builder")) {
-      DockerEngine docker = DockerEngine.connect(system.settings().config().getString("skiff.docker.host"));
-      if (!docker.ping()) log.warn("Docker engine not reachable at {}: git pushes will fail until it is", system.settings().config().getString("skiff.docker.host"));
-      ReleaseImages images = new ReleaseImages(docker, registry, BuilderSettings.create(system).buildTimeout());
       try {
         Builder.start(system, settings, db, docker, images);
       } catch (java.io.IOException e) {
@@ -100,8 +113,20 @@ public final class Main {
     App.init(system, readModel);
     Release.init(system, readModel);
     Build.init(system, readModel);
-    startRoles(system, settings, db);
-    ApiContext ctx = ApiContext.create(system, settings, db);
+    warmUp(system);
+    RegistrySettings registry = RegistrySettings.create(system);
+    DockerEngine docker = DockerEngine.connect(system.settings().config().getString("skiff.docker.host"));
+    if (!docker.ping()) log.warn("Docker engine not reachable at {}: builds and release images fail until it is", system.settings().config().getString("skiff.docker.host"));
+    ReleaseImages images = new ReleaseImages(docker, registry, BuilderSettings.create(system).buildTimeout());
+    system.getWhenTerminated().thenRun(() -> {
+      try {
+        docker.close();
+      } catch (java.io.IOException e) {
+        log.debug("closing the Docker client: {}", e.toString());
+      }
+    });
+    startRoles(system, settings, db, registry, docker, images);
+    ApiContext ctx = ApiContext.create(system, settings, db, images);
     return ApiServer.start(new ApiRoutes(ctx).route(), settings.apiHost(), settings.apiPort(), system)
         .thenApply(binding -> {
           NodeStatus.get(system).apiBound();

@@ -5,6 +5,7 @@ import akka.actor.typed.DispatcherSelector;
 import java.util.concurrent.Executor;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.skiff.SkiffSettings;
+import io.skiff.registry.ReleaseImages;
 import io.skiff.store.AppQueries;
 import io.skiff.store.CertStore;
 import io.skiff.store.Database;
@@ -24,13 +25,15 @@ public record ApiContext(
     CertStore certs,
     DomainStore domains,
     AppQueries queries,
-    Executor blocking) {
+    Executor blocking,
+    ReleaseImages images) {
 
-  public static ApiContext create(ActorSystem<?> system, SkiffSettings settings, Database db) {
+  /** {@code images} publishes release images on config changes; null on nodes without Docker. */
+  public static ApiContext create(ActorSystem<?> system, SkiffSettings settings, Database db, ReleaseImages images) {
     return new ApiContext(
         system, settings, ClusterSharding.get(system), new Passwords(settings.pbkdf2Iterations()),
         new UserStore(db), new KeyStore(db), new CertStore(db), new DomainStore(db), new AppQueries(db),
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher")));
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher")), images);
   }
 
   public Duration askTimeout() {

@@ -51,11 +51,25 @@ public final class ApiRoutes {
   }
 
   public Route route() {
-    return respondWithHeaders(versionHeaders, () ->
+    return respondWithHeaders(versionHeaders, () -> cors(() ->
         handleExceptions(exceptions(), () ->
             handleRejections(rejections(), () ->
                 withSizeLimit(ctx.settings().maxBodySize(), () ->
-                    checkClientVersion(() -> concat(healthz(), pathPrefix("v1", this::v1)))))));
+                    checkClientVersion(() -> concat(healthz(), pathPrefix("v1", this::v1))))))));
+  }
+
+  /** CORS as Deis (django-cors-headers): any origin; preflight answered here. */
+  private Route cors(java.util.function.Supplier<Route> inner) {
+    List<HttpHeader> headers = List.of(
+        RawHeader.create("Access-Control-Allow-Origin", "*"),
+        RawHeader.create("Access-Control-Expose-Headers",
+            "X_DEIS_API_VERSION, X_DEIS_PLATFORM_VERSION, X-Deis-Release, DEIS_API_VERSION, DEIS_PLATFORM_VERSION, Deis-Release"));
+    return respondWithHeaders(headers, () -> concat(
+        options(() -> complete(HttpResponse.create().addHeaders(List.of(
+            RawHeader.create("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS"),
+            RawHeader.create("Access-Control-Allow-Headers", "content-type, accept, origin, authorization, host"),
+            RawHeader.create("Access-Control-Max-Age", "86400"))))),
+        inner.get()));
   }
 
   private Route v1() {

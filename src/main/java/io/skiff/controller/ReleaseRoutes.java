@@ -18,6 +18,8 @@ import io.skiff.store.User;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import io.skiff.registry.ReleaseImages;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -64,7 +66,8 @@ public final class ReleaseRoutes {
     return access.use(id, user, false)
         .thenCompose(app -> {
           ConfigPatch patch = ConfigValidation.parse(body);
-          return ask(app, r -> new Release.ChangeConfig(app.id(), app.owner(), user.username(), patch, r));
+          return ask(app, r -> new Release.ChangeConfig(app.id(), app.owner(), user.username(), patch, r))
+              .thenCompose(rel -> publish(app, rel));
         })
         .thenApply(rel -> Reply.createdRelease(Views.config(id, rel.config()), rel.version()));
   }
@@ -92,9 +95,29 @@ public final class ReleaseRoutes {
     return access.use(id, user, false)
         .thenCompose(app -> {
           Integer target = version(body);
-          return ask(app, r -> new Release.Rollback(app.id(), app.owner(), user.username(), target, r));
+          return ask(app, r -> new Release.Rollback(app.id(), app.owner(), user.username(), target, r))
+              .thenCompose(rel -> publish(app, rel));
         })
         .thenApply(rel -> new Reply(201, Map.of("version", rel.version()), java.util.List.of()));
+  }
+
+  /**
+   * Bakes a new release's config into {@code <registry>/<app>:vN} when its build came from a git
+   * push (its image is in the platform registry). Images of API builds (`deis pull`) are not
+   * published here. A failure is a 503 naming the recorded release.
+   */
+  private CompletionStage<ReleaseRecord> publish(App.Summary app, ReleaseRecord rel) {
+    ReleaseImages images = ctx.images();
+    if (images == null || rel.build() == null || !rel.build().image().startsWith(images.repository(app.id()) + ":")) {
+      return CompletableFuture.completedFuture(rel);
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      images.publish(app.id(), rel);
+      return rel;
+    }, ctx.blocking()).exceptionally(e -> {
+      throw ApiError.unavailable("release v" + rel.version() + " is recorded, but its image could not be published: "
+          + Replies.unwrap(e).getMessage());
+    });
   }
 
   /** The optional rollback target: an integer or a string of one; null for "the one before". */

@@ -43,8 +43,12 @@ public final class RouteSupport {
             entity(
                 Unmarshaller.entityToString(),
                 text -> {
-                  boolean form = req.entity().getContentType().mediaType()
-                      .equals(MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED);
+                  var mediaType = req.entity().getContentType().mediaType();
+                  boolean form = mediaType.equals(MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED);
+                  boolean json = mediaType.equals(MediaTypes.APPLICATION_JSON) || mediaType.toString().endsWith("+json");
+                  if (!text.isEmpty() && !form && !json) {
+                    return complete(Replies.detail(415, "Unsupported media type \"" + mediaType + "\" in request."));
+                  }
                   return completeWithFuture(respond(() -> handler.apply(Body.parse(text, form))));
                 }));
   }

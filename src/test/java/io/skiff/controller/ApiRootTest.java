@@ -41,6 +41,27 @@ class ApiRootTest {
   }
 
   @Test
+  void corsAsDeis() {
+    ApiClient.Response preflight = api.send("OPTIONS", "/v1/apps", java.util.Map.of(
+        "Origin", "http://dashboard.example", "Access-Control-Request-Method", "POST"));
+    assertEquals(200, preflight.status());
+    assertEquals("*", preflight.header("Access-Control-Allow-Origin"));
+    org.junit.jupiter.api.Assertions.assertTrue(preflight.header("Access-Control-Allow-Methods").contains("POST"));
+    ApiClient.Response get = api.get("/v1/");
+    assertEquals("*", get.header("Access-Control-Allow-Origin"));
+    org.junit.jupiter.api.Assertions.assertTrue(get.header("Access-Control-Expose-Headers").contains("Deis-Release"));
+  }
+
+  @Test
+  void aBodyThatIsNeitherJsonNorAFormIs415() {
+    String token = api.registerAndLogin("media-user", "secret");
+    ApiClient.Response r = api.as(token).postRaw("/v1/apps", "text/plain", "{\"id\": \"plain\"}");
+    assertEquals(415, r.status(), r::toString);
+    assertEquals("Unsupported media type \"text/plain\" in request.", r.json().get("detail").asText());
+    assertEquals(404, api.as(token).get("/v1/apps/plain").status(), "nothing was created");
+  }
+
+  @Test
   void healthzAnswersOk() {
     ApiClient.Response r = api.get("/healthz");
     assertEquals(200, r.status());
