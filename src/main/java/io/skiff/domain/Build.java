@@ -3,7 +3,6 @@ package io.skiff.domain;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -18,7 +17,6 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.SignalHandler;
 import io.skiff.CborSerializable;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -128,7 +126,7 @@ public final class Build
   private Build(String buildUuid, ReadModel readModel, ActorContext<Command> context) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), buildUuid),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+        EntityDefaults.onPersistFailure());
     this.buildUuid = buildUuid;
     this.readModel = readModel;
     this.context = context;
