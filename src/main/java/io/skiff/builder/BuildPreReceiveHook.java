@@ -1,6 +1,7 @@
 package io.skiff.builder;
 
 import io.skiff.domain.App;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.transport.PreReceiveHook;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
@@ -51,6 +54,10 @@ final class BuildPreReceiveHook implements PreReceiveHook {
       }
     }
     if (deploys.isEmpty()) return;
+    if (rp.isAtomic() && deploys.size() < commands.size()) {
+      deploys.forEach(c -> c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "atomic push with a refused ref; nothing was built"));
+      return;
+    }
     if (deploys.size() > 1) {
       deploys.forEach(c -> c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "push main or master, not both at once"));
       return;
@@ -64,9 +71,29 @@ final class BuildPreReceiveHook implements PreReceiveHook {
         return;
       }
       try (AppLock held = lock.get()) {
+        if (moved(rp, cmd)) {
+          out.error(shortName(cmd) + " moved while this push was on its way (another push landed first); fetch, merge and push again");
+          cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, shortName(cmd) + " moved while this push was on its way; fetch first");
+          return;
+        }
         build(rp, cmd, out);
       }
     }
+  }
+
+  /** Whether the branch is no longer where it was when the client read the refs. */
+  private static boolean moved(ReceivePack rp, ReceiveCommand cmd) {
+    try {
+      Ref ref = rp.getRepository().exactRef(cmd.getRefName());
+      return !(ref == null ? ObjectId.zeroId() : ref.getObjectId()).equals(cmd.getOldId());
+    } catch (IOException e) {
+      log.warn("cannot read {} of {}: {}", cmd.getRefName(), rp.getRepository(), e.toString());
+      return true;
+    }
+  }
+
+  private static String shortName(ReceiveCommand cmd) {
+    return cmd.getRefName().substring("refs/heads/".length());
   }
 
   private Optional<AppLock> acquire() {
@@ -83,6 +110,13 @@ final class BuildPreReceiveHook implements PreReceiveHook {
         deps.pipeline().run(app, user, rp.getRepository(), cmd.getNewId(), out));
     try {
       BuildPipeline.Result r = running.get(deps.settings().buildTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      // the branch moves while the build lock is held, so the next push sees it (see moved)
+      cmd.execute(rp);
+      if (cmd.getResult() != ReceiveCommand.Result.OK) {
+        log.error("push of {} released v{} but {} could not be updated: {}", app.id(), r.version(), cmd.getRefName(), cmd.getResult());
+        out.error("Released v" + r.version() + " but " + shortName(cmd) + " could not be updated (" + cmd.getResult() + "); push again");
+        return;
+      }
       out.step("Launching...");
       out.detail("done, " + app.id() + ":v" + r.version() + " deployed to Skiff");
       out.write("");
