@@ -110,7 +110,7 @@ class GitPushConcurrencyTest {
     Path go = owner.git().home().resolve(app + "-go");
     Path hook = slow.resolve(".git/hooks/pre-push");
     Files.writeString(hook, String.join("\n", "#!/bin/sh", "touch '" + ready + "'", "i=0",
-        "while [ ! -e '" + go + "' ]; do i=$((i+1)); [ $i -gt 1200 ] && exit 1; sleep 0.05; done", "exit 0", ""));
+        "while [ ! -e '" + go + "' ]; do i=$((i+1)); [ $i -gt 3000 ] && exit 1; sleep 0.05; done", "exit 0", ""));
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
 
     ExecutorService pool = Executors.newSingleThreadExecutor();

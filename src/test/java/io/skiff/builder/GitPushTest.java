@@ -80,6 +80,8 @@ class GitPushTest {
     // a config change is release v3; the next push is v4 and its image carries the config
     assertEquals(201, owner.api().post("/v1/apps/" + app + "/config",
         Map.of("values", Map.of("GREETING", "hello world", "MODE", "a=b c"))).status());
+    List<String> env3 = PushFixture.imageEnv(f.registry + "/" + app + ":v3");
+    assertTrue(env3.containsAll(List.of("GREETING=hello world", "MODE=a=b c", "SKIFF_RELEASE=v3")), env3::toString);
     owner.git().commit(repo, "second page", Map.of("public/two.html", "<p>two</p>\n"));
     GitClient.Result again = owner.git().push(repo, url(app), "main");
     System.out.println("git push of examples/hello (warm cache): " + again.millis() + " ms");
