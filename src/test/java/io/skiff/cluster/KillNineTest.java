@@ -97,6 +97,9 @@ class KillNineTest {
     env.put("SKIFF_CLUSTER_PORT", Integer.toString(cluster));
     env.put("SKIFF_SEED_NODES", "akka://skiff@127.0.0.1:" + cluster);
     env.put("SKIFF_PBKDF2_ITERATIONS", "1000");
+    env.put("SKIFF_SSH_PORT", Integer.toString(TestNode.freePort()));
+    env.put("SKIFF_DATA_DIR", Files.createTempDirectory("skiff-kill9").toString());
+    env.put("SKIFF_REGISTRY_MANAGED", "off");
     Process p = pb.start();
     awaitReady(p, management, Duration.ofSeconds(90));
     return p;
