@@ -5,7 +5,7 @@
 #
 # Tuning (environment):
 #   BENCH_CONNECTIONS=16 BENCH_WARMUP=5 BENCH_SECONDS=10 BENCH_MAX_REQUESTS=1000000 BENCH_APPS=16
-#   BENCH_PREWARM=10     seconds of unrecorded load per scenario and server before measuring
+#   BENCH_PREWARM=20     seconds of unrecorded load per scenario and server before measuring
 #   BENCH_API_PORT=8100 BENCH_CEILING_PORT=8101 BENCH_CLUSTER_PORT=25620 BENCH_MANAGEMENT_PORT=8658
 #   BENCH_DB=skiff_bench  BENCH_DB_HOST=127.0.0.1 BENCH_DB_PORT=5432 BENCH_DB_USER=skiff BENCH_DB_PASSWORD=skiff
 #   BENCH_SERVER_JVM_OPTS="-Xms1g -Xmx1g"   (both servers get the same options)
@@ -129,12 +129,17 @@ include classpath("application.conf")
 akka.cluster.seed-nodes = ["akka://skiff@127.0.0.1:$CLUSTER_PORT"]
 EOF
 unset SKIFF_SEED_NODES
+# Only the controller role: the API and its entities. No builder (SSH on 2222), no managed
+# registry (5000), nothing written under /var/lib/skiff; none of them is on the measured paths
+# (the bench apps have no build, so a config change publishes no image).
+mkdir -p "$WORK/data"
 log "starting Skiff on 127.0.0.1:$API_PORT (cluster $CLUSTER_PORT, management $MANAGEMENT_PORT)"
 # shellcheck disable=SC2086
 SKIFF_DB_URL="$DB_URL" SKIFF_DB_USER="$DB_USER" SKIFF_DB_PASSWORD="$DB_PASSWORD" \
 SKIFF_API_HOST=127.0.0.1 SKIFF_API_PORT="$API_PORT" \
 SKIFF_CLUSTER_HOST=127.0.0.1 SKIFF_CLUSTER_PORT="$CLUSTER_PORT" \
 SKIFF_MANAGEMENT_HOST=127.0.0.1 SKIFF_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
+SKIFF_ROLES=controller SKIFF_REGISTRY_MANAGED=off SKIFF_DATA_DIR="$WORK/data" \
   java $SERVER_JVM_OPTS -Dconfig.file="$WORK/node.conf" -jar "$WORK/node.jar" >"$WORK/skiff.log" 2>&1 &
 SKIFF_PID=$!
 STARTED_PIDS+=("$SKIFF_PID:skiff")
@@ -165,7 +170,7 @@ log "both servers are up"
 java -Xms256m -Xmx1g \
   -Dbench.connections="${BENCH_CONNECTIONS:-16}" -Dbench.warmup="${BENCH_WARMUP:-5}" \
   -Dbench.seconds="${BENCH_SECONDS:-10}" -Dbench.maxRequests="${BENCH_MAX_REQUESTS:-1000000}" \
-  -Dbench.apps="${BENCH_APPS:-16}" -Dbench.prewarm="${BENCH_PREWARM:-10}" \
+  -Dbench.apps="${BENCH_APPS:-16}" -Dbench.prewarm="${BENCH_PREWARM:-20}" \
   -Dbench.serverJvmOpts="$SERVER_JVM_OPTS" -Dbench.source="$SOURCE_DESC" \
   -Dbench.dbUser="$DB_USER" -Dbench.dbPassword="$DB_PASSWORD" \
   -cp "$BENCH_CP" io.skiff.bench.BenchRun \
@@ -173,9 +178,7 @@ java -Xms256m -Xmx1g \
   --skiff-pid "$SKIFF_PID" --ceiling-pid "$CEILING_PID" \
   --db-url "$DB_URL" --out "$OUT"
 
-if grep -qE ' ERROR ' "$WORK/skiff.log"; then
-  log "Skiff logged errors during the run (first 5):"
-  grep -E ' ERROR ' "$WORK/skiff.log" | head -n 5 >&2
-fi
-WARNINGS=$(grep -cE ' WARN ' "$WORK/skiff.log" || true)
-log "Skiff log: $WARNINGS warnings"
+# Keep Skiff's warnings and errors next to the results (the full log goes with $WORK).
+WARN_FILE="${OUT%.md}-skiff-warnings.txt"
+grep -E ' (WARN|ERROR) ' "$WORK/skiff.log" >"$WARN_FILE" || true
+log "Skiff log: $(grep -c ' WARN ' "$WARN_FILE" || true) warnings, $(grep -c ' ERROR ' "$WARN_FILE" || true) errors (see $WARN_FILE)"

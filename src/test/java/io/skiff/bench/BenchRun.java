@@ -55,7 +55,7 @@ public final class BenchRun {
   private final int maxRequests = Integer.getInteger("bench.maxRequests", 1_000_000);
   private final int appCount = Integer.getInteger("bench.apps", 16);
   /** Seconds of unrecorded load per scenario and server before any measurement (JIT warm-up). */
-  private final int prewarm = Integer.getInteger("bench.prewarm", 10);
+  private final int prewarm = Integer.getInteger("bench.prewarm", 20);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String runTag = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
