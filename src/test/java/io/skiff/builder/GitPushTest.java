@@ -49,7 +49,7 @@ class GitPushTest {
     Path repo = owner.git().repoFrom(HELLO, "hello");
 
     GitClient.Result push = owner.git().push(repo, url(app), "main");
-    System.out.println("git push of examples/hello (cold cache for this app): " + push.millis() + " ms");
+    System.out.println("git push of examples/hello, first push of the app: " + push.millis() + " ms");
     assertTrue(push.ok(), push::toString);
     String out = push.output();
     assertTrue(out.contains("remote: -----> Building " + app + " from "), out);
@@ -84,7 +84,7 @@ class GitPushTest {
     assertTrue(env3.containsAll(List.of("GREETING=hello world", "MODE=a=b c", "SKIFF_RELEASE=v3")), env3::toString);
     owner.git().commit(repo, "second page", Map.of("public/two.html", "<p>two</p>\n"));
     GitClient.Result again = owner.git().push(repo, url(app), "main");
-    System.out.println("git push of examples/hello (warm cache): " + again.millis() + " ms");
+    System.out.println("git push of examples/hello, second push (one more file): " + again.millis() + " ms");
     assertTrue(again.ok(), again::toString);
     assertTrue(again.output().contains("done, " + app + ":v4 deployed to Skiff"), again::toString);
     assertEquals(List.of(4, 3, 2, 1), versions(owner.api(), app));
@@ -131,6 +131,10 @@ class GitPushTest {
     assertEquals(1, skiffLines.size(), refused::toString);
     assertTrue(skiffLines.get(0).contains("user " + stranger.name() + " may not push to " + app), refused::toString);
     assertFalse(refused.output().contains("-----> Building"), refused::toString);
+
+    GitClient.Result fetch = stranger.git().git(strangers, "fetch", url(app));
+    assertNotEquals(0, fetch.exit(), fetch::toString);
+    assertTrue(fetch.output().contains("skiff: user " + stranger.name() + " may not fetch from " + app), fetch::toString);
 
     String missing = PushFixture.unique("nosuchapp");
     GitClient.Result unknown = stranger.git().push(strangers, url(missing), "main");

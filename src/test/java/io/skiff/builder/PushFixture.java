@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * A cluster of builder nodes with its own platform registry (the real docker-registry, run by
  * the first node as a child process on a free port), plus users with registered SSH keys and
- * apps. Closing it stops the nodes (and so the registry) and removes the images it made.
+ * apps. Closing it stops the nodes (and so the registry), removes the images it made and the
+ * users' temp homes.
  */
 final class PushFixture implements AutoCloseable {
   static final Path HELLO = Path.of("examples/hello").toAbsolutePath();
@@ -220,6 +221,11 @@ final class PushFixture implements AutoCloseable {
       List<String> rmi = new ArrayList<>(List.of("image", "rm", "-f"));
       rmi.addAll(refs);
       docker(rmi.toArray(String[]::new));
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(tmp)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // only temp files are left behind
     }
   }
 }
