@@ -57,6 +57,7 @@ public final class BenchRun {
   /** Seconds of unrecorded load per scenario and server before any measurement (JIT warm-up). */
   private final int prewarm = Integer.getInteger("bench.prewarm", 20);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final java.util.concurrent.atomic.AtomicInteger createRuns = new java.util.concurrent.atomic.AtomicInteger();
   private final String runTag = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
   private BenchRun(Map<String, String> args) {
@@ -105,8 +106,12 @@ public final class BenchRun {
             "{\"values\":{\"BENCH_VALUE\":\"c" + c + "-" + seq + "\"}}"), true));
     scenarios.add(new Scenario("POST /v1/apps",
         "create an app with a fresh name (App entity + v1 release)", true, 201,
-        port -> (c, seq) -> LoadDriver.post(port, "/v1/apps", token,
-            "{\"id\":\"bn-" + runTag + "-" + c + "-" + seq + "\"}"), true));
+        port -> {
+          // Every driver run (pre-warm, ceiling, Skiff) restarts seq at 0: names carry a run number.
+          int run = createRuns.incrementAndGet();
+          return (c, seq) -> LoadDriver.post(port, "/v1/apps", token,
+              "{\"id\":\"bn-" + runTag + "-" + run + "-" + c + "-" + seq + "\"}");
+        }, true));
     // Breakdown of the GET path (Skiff only; compared with the GET ceiling).
     scenarios.add(new Scenario("GET /healthz",
         "breakdown: no auth, no database, no entity (routing + Akka HTTP)", false, 200,
