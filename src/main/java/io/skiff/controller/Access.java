@@ -3,7 +3,10 @@ package io.skiff.controller;
 import akka.actor.typed.ActorRef;
 import akka.pattern.StatusReply;
 import java.util.function.Function;
+import io.skiff.cluster.Asks;
 import io.skiff.domain.App;
+import io.skiff.domain.Build;
+import io.skiff.domain.Release;
 import io.skiff.store.User;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,9 +21,9 @@ public final class Access {
 
   public CompletionStage<App.Summary> find(String appId) {
     if (!AppNames.wellFormed(appId)) return CompletableFuture.failedFuture(ApiError.notFound());
-    return ctx.sharding()
-        .entityRefFor(App.ENTITY_KEY, appId)
-        .<java.util.Optional<App.Summary>>ask(App.Get::new, ctx.askTimeout())
+    return Asks.direct(ctx.sharding()
+            .entityRefFor(App.ENTITY_KEY, appId)
+            .<java.util.Optional<App.Summary>>ask(App.Get::new, ctx.askTimeout()))
         .thenApply(found -> found.orElseThrow(ApiError::notFound));
   }
 
@@ -42,6 +45,16 @@ public final class Access {
 
   /** Sends a command to an App entity and maps its error replies. */
   public <T> CompletionStage<T> askApp(String appId, Function<ActorRef<StatusReply<T>>, App.Command> command) {
-    return ctx.sharding().entityRefFor(App.ENTITY_KEY, appId).<T>askWithStatus(command::apply, ctx.askTimeout());
+    return Asks.direct(ctx.sharding().entityRefFor(App.ENTITY_KEY, appId).<T>askWithStatus(command::apply, ctx.askTimeout()));
+  }
+
+  /** Sends a command to the Release entity of an app incarnation (keyed by the app's uuid). */
+  public <T> CompletionStage<T> askRelease(String appUuid, Function<ActorRef<StatusReply<T>>, Release.Command> command) {
+    return Asks.direct(ctx.sharding().entityRefFor(Release.ENTITY_KEY, appUuid).<T>askWithStatus(command::apply, ctx.askTimeout()));
+  }
+
+  /** Sends a command to a Build entity. */
+  public <T> CompletionStage<T> askBuild(String buildUuid, Function<ActorRef<StatusReply<T>>, Build.Command> command) {
+    return Asks.direct(ctx.sharding().entityRefFor(Build.ENTITY_KEY, buildUuid).<T>askWithStatus(command::apply, ctx.askTimeout()));
   }
 }

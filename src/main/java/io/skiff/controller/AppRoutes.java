@@ -80,8 +80,7 @@ public final class AppRoutes {
   }
 
   private CompletionStage<Reply> initialRelease(App.Summary app) {
-    return ctx.sharding().entityRefFor(Release.ENTITY_KEY, app.uuid())
-        .<ReleaseRecord>askWithStatus(r -> new Release.Initialize(app.id(), app.owner(), r), ctx.askTimeout())
+    return access.<ReleaseRecord>askRelease(app.uuid(), r -> new Release.Initialize(app.id(), app.owner(), r))
         .thenApply(v1 -> Reply.created(Views.app(app, ctx.settings().platformDomain())));
   }
 

@@ -75,8 +75,7 @@ public final class ReleaseRoutes {
   private CompletionStage<Reply> createBuild(String id, User user, ObjectNode body) {
     return access.use(id, user, false).thenCompose(app -> {
       BuildInfo info = buildInfo(user, body);
-      return ctx.sharding().entityRefFor(Build.ENTITY_KEY, info.uuid())
-          .<Build.Summary>askWithStatus(r -> new Build.Create(app.id(), app.uuid(), info, r), ctx.askTimeout())
+      return access.<Build.Summary>askBuild(info.uuid(), r -> new Build.Create(app.id(), app.uuid(), info, r))
           .thenCompose(b -> ask(app, r -> new Release.Deploy(app.id(), app.owner(), info, r)))
           .thenCompose(rel -> access.<App.Summary>askApp(id, r -> new App.ScaleDefault(Procfiles.defaultStructure(info), r))
               .thenApply(a -> Reply.createdRelease(Views.build(id, info), rel.version())));
@@ -131,8 +130,7 @@ public final class ReleaseRoutes {
 
   /** Asks the app's Release entity; its error replies become 404 (unknown version) or 400. */
   private CompletionStage<ReleaseRecord> ask(App.Summary app, Function<akka.actor.typed.ActorRef<StatusReply<ReleaseRecord>>, Release.Command> cmd) {
-    return ctx.sharding().entityRefFor(Release.ENTITY_KEY, app.uuid())
-        .<ReleaseRecord>askWithStatus(cmd::apply, ctx.askTimeout())
+    return access.<ReleaseRecord>askRelease(app.uuid(), cmd)
         .exceptionally(err -> {
           Throwable t = Replies.unwrap(err);
           if (t instanceof StatusReply.ErrorMessage m) {

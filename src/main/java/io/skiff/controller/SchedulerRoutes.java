@@ -58,8 +58,7 @@ public final class SchedulerRoutes {
     return access.use(id, user, false)
         .thenCompose(app -> {
           checkCounts(body);
-          return ctx.sharding().entityRefFor(Release.ENTITY_KEY, app.uuid())
-              .<ReleaseRecord>askWithStatus(r -> new Release.GetLatest(app.id(), app.owner(), r), ctx.askTimeout());
+          return access.<ReleaseRecord>askRelease(app.uuid(), r -> new Release.GetLatest(app.id(), app.owner(), r));
         })
         .thenApply(latest -> {
           if (latest.build() == null) throw ApiError.badRequest("No build associated with this release");
