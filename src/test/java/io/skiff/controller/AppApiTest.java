@@ -9,33 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skiff.testkit.ApiClient;
 import io.skiff.testkit.TestDatabase;
-import io.skiff.testkit.TestNode;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** /v1/apps: create, name rules, list, info, transfer, destroy, and collaborators (perms). */
-class AppApiTest {
+class AppApiTest extends ApiTestBase {
   private static final String DEIS_DATE = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dUTC";
-  static TestNode node;
-  static ApiClient api;
-  static Who admin;
-
-  @BeforeAll
-  static void start() {
-    TestDatabase.reset();
-    node = TestNode.start();
-    api = node.client();
-    admin = user(api, "admin");
-    warmUp(admin.api());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
 
   private static ApiClient.Response create(ApiClient client, Object id) {
     return client.post("/v1/apps", Map.of("id", id));

@@ -7,35 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skiff.testkit.ApiClient;
-import io.skiff.testkit.TestDatabase;
-import io.skiff.testkit.TestNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** /v1/apps/{id}/config, /releases and /builds: every change is a release. */
-class ConfigReleaseApiTest {
+class ConfigReleaseApiTest extends ApiTestBase {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  static TestNode node;
-  static ApiClient api;
-  static Who admin;
-
-  @BeforeAll
-  static void start() {
-    TestDatabase.reset();
-    node = TestNode.start();
-    api = node.client();
-    admin = user(api, "admin");
-    warmUp(admin.api());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
 
   private record Owned(Who owner, String app) {
     ApiClient.Response config(Object body) {

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skiff.testkit.ApiClient;
-import io.skiff.testkit.TestDatabase;
-import io.skiff.testkit.TestNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,31 +18,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** /v1/keys, /v1/certs and /v1/apps/{id}/domains, with real keys and certificates. */
-class KeysCertsDomainsApiTest {
-  static TestNode node;
-  static ApiClient api;
-  static Who admin;
+class KeysCertsDomainsApiTest extends ApiTestBase {
   @TempDir static Path tmp;
-
-  @BeforeAll
-  static void start() {
-    TestDatabase.reset();
-    node = TestNode.start();
-    api = node.client();
-    admin = user(api, "admin");
-    warmUp(admin.api());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
 
   /** Runs a command in the temp dir and returns its standard output; fails on a non-zero exit. */
   private static String exec(String... command) {

@@ -8,32 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skiff.testkit.ApiClient;
 import io.skiff.testkit.TestDatabase;
-import io.skiff.testkit.TestNode;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** /v1/users and /v1/admin/perms: admin only. */
-class UsersAdminApiTest {
-  static TestNode node;
-  static ApiClient api;
-  static Who admin;
-
-  @BeforeAll
-  static void start() {
-    TestDatabase.reset();
-    node = TestNode.start();
-    api = node.client();
-    admin = user(api, "admin");
-    warmUp(admin.api());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+class UsersAdminApiTest extends ApiTestBase {
 
   private static long userCount() {
     return TestDatabase.count("SELECT count(*) FROM users");
