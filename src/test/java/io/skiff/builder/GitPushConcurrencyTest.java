@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import io.skiff.testkit.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +117,7 @@ class GitPushConcurrencyTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<GitClient.Result> late = pool.submit(() -> owner.git().push(slow, url(app), "main"));
-      PushFixture.eventually(Duration.ofSeconds(60), () -> {
+      Eventually.eventually(Duration.ofSeconds(60), () -> {
         assertTrue(Files.exists(ready) || late.isDone(), "the slow push has read the refs");
         return null;
       });

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skiff.testkit.ApiClient;
+import io.skiff.testkit.Eventually;
 import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class PushFixture implements AutoCloseable {
         overrides.put("skiff.registry.listen", f.registry);
         f.nodes.add(TestNode.start(i == 0 ? null : f.nodes.get(0).address(), overrides));
       }
-      eventually(Duration.ofSeconds(30), () -> {
+      Eventually.eventually(Duration.ofSeconds(30), () -> {
         assertEquals(200, f.registryGet("/v2/").statusCode(), "registry answers /v2/");
         return null;
       });
@@ -167,23 +168,6 @@ final class PushFixture implements AutoCloseable {
     return GitClient.exec(new ProcessBuilder(cmd), Duration.ofSeconds(60));
   }
 
-  /** Polls {@code check} until it passes (returns) or the deadline is reached. */
-  static <T> T eventually(Duration timeout, Supplier<T> check) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        return check.get();
-      } catch (AssertionError | RuntimeException e) {
-        if (System.nanoTime() > deadline) throw e;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   /** The first app and build start the shard regions; do that before any test times anything. */
   private void warmUp() {

@@ -10,6 +10,8 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skiff.domain.App;
+import static io.skiff.testkit.Eventually.eventually;
+
 import io.skiff.testkit.ApiClient;
 import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,17 +123,5 @@ class MultiNodeTest {
       if (hosts) return n;
     }
     throw new AssertionError("no node hosts App " + appId);
-  }
-
-  private static <T> T eventually(Duration timeout, Supplier<T> check) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        return check.get();
-      } catch (AssertionError | RuntimeException e) {
-        if (System.nanoTime() > deadline) throw e;
-        Thread.sleep(250);
-      }
-    }
   }
 }

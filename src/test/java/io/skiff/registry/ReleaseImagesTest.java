@@ -3,6 +3,7 @@ package io.skiff.registry;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.skiff.testkit.ApiClient;
+import io.skiff.testkit.Eventually;
 import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
 import java.net.URI;
@@ -106,18 +107,19 @@ class ReleaseImagesTest {
     return out;
   }
 
-  private static void awaitRegistry() throws Exception {
+  private static void awaitRegistry() {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
+    Eventually.eventually(Duration.ofSeconds(30), () -> {
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode(), "the registry answers on " + registry);
+        return null;
       } catch (java.io.IOException e) {
-        // not yet listening
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       }
-      Thread.sleep(200);
-    }
-    fail("the registry did not start on " + registry);
+    });
   }
 }
