@@ -84,14 +84,11 @@ public final class DockerEngine implements AutoCloseable {
 
   /**
    * Makes {@code repository:tag} from {@code image} with {@code env} added to its config (a
-   * container is created, committed, removed: no shell quoting of values is involved).
+   * container is created, committed, removed: no shell quoting of values is involved). Docker
+   * merges the image's own environment into the container's, ours winning on equal names.
    */
   public String commitWithEnv(String image, List<String> env, Map<String, String> labels, String repository, String tag) {
-    List<String> merged = new java.util.ArrayList<>();
-    String[] base = calls.inspectImageCmd(image).exec().getConfig().getEnv();
-    if (base != null) merged.addAll(List.of(base));
-    merged.addAll(env);
-    CreateContainerResponse c = calls.createContainerCmd(image).withEnv(merged).withLabels(labels).exec();
+    CreateContainerResponse c = calls.createContainerCmd(image).withEnv(env).withLabels(labels).exec();
     try {
       return calls.commitCmd(c.getId()).withRepository(repository).withTag(tag).exec();
     } finally {
