@@ -72,6 +72,9 @@ public final class Main {
     if (cluster.selfMember().hasRole("registry") && registry.managed()) {
       system.systemActorOf(RegistryProcess.create(registry), "registry", Props.empty());
     }
+    if (cluster.selfMember().hasRole("router")) {
+      io.skiff.router.Router.start(system, db);
+    }
     if (cluster.selfMember().hasRole("builder")) {
       try {
         Builder.start(system, settings, db, docker, images);

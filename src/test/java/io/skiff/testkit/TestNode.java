@@ -57,6 +57,10 @@ public final class TestNode implements AutoCloseable {
     settings.put("skiff.builder.ssh-port", freePort());
     settings.put("skiff.data-dir", tempDir().toString());
     settings.put("skiff.registry.managed", "off");
+    // Tests that run containers or the router ask for the runtime and router roles themselves.
+    settings.put("akka.cluster.roles", java.util.List.of("controller", "builder", "registry"));
+    settings.put("skiff.router.port", freePort());
+    settings.put("skiff.router.https-port", freePort());
     settings.put("akka-persistence-jdbc.shared-databases.default.db.url", TestDatabase.URL);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.numThreads", 4);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.maxConnections", 4);
@@ -131,6 +135,14 @@ public final class TestNode implements AutoCloseable {
 
   public int sshPort() {
     return system.settings().config().getInt("skiff.builder.ssh-port");
+  }
+
+  public int routerPort() {
+    return system.settings().config().getInt("skiff.router.port");
+  }
+
+  public int routerHttpsPort() {
+    return system.settings().config().getInt("skiff.router.https-port");
   }
 
   public static int freePort() {
