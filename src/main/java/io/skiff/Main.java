@@ -14,6 +14,10 @@ import io.skiff.registry.RegistryProcess;
 import io.skiff.registry.RegistrySettings;
 import io.skiff.registry.ReleaseImages;
 import io.skiff.scheduler.DockerEngine;
+import io.skiff.scheduler.NodeAgent;
+import io.skiff.scheduler.RuntimeSettings;
+import io.skiff.scheduler.SchedulerClient;
+import io.skiff.store.AppQueries;
 import io.skiff.controller.ApiContext;
 import io.skiff.controller.ApiRoutes;
 import io.skiff.controller.ApiServer;
@@ -65,19 +69,23 @@ public final class Main {
     }
   }
 
-  /** Registry and builder, on nodes with those roles (every node by default). */
+  /** Registry, node agent, router and builder, on nodes with those roles (every node by default). */
   private static void startRoles(
-      ActorSystem<?> system, SkiffSettings settings, Database db, RegistrySettings registry, DockerEngine docker, ReleaseImages images) {
+      ActorSystem<?> system, SkiffSettings settings, Database db, RegistrySettings registry, DockerEngine docker,
+      ReleaseImages images, SchedulerClient scheduler) {
     Cluster cluster = Cluster.get(system);
     if (cluster.selfMember().hasRole("registry") && registry.managed()) {
       system.systemActorOf(RegistryProcess.create(registry), "registry", Props.empty());
+    }
+    if (cluster.selfMember().hasRole("runtime")) {
+      system.systemActorOf(NodeAgent.create(scheduler.ref(), docker, RuntimeSettings.create(system)), "node-agent", Props.empty());
     }
     if (cluster.selfMember().hasRole("router")) {
       io.skiff.router.Router.start(system, db);
     }
     if (cluster.selfMember().hasRole("builder")) {
       try {
-        Builder.start(system, settings, db, docker, images);
+        Builder.start(system, settings, db, docker, images, scheduler);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("cannot start the git SSH server", e);
       }
@@ -128,8 +136,9 @@ public final class Main {
         log.debug("closing the Docker client: {}", e.toString());
       }
     });
-    startRoles(system, settings, db, registry, docker, images);
-    ApiContext ctx = ApiContext.create(system, settings, db, images);
+    SchedulerClient scheduler = SchedulerClient.start(system, new AppQueries(db), images, settings.askTimeout());
+    startRoles(system, settings, db, registry, docker, images, scheduler);
+    ApiContext ctx = ApiContext.create(system, settings, db, images, scheduler);
     return ApiServer.start(new ApiRoutes(ctx).route(), settings.apiHost(), settings.apiPort(), system)
         .thenApply(binding -> {
           NodeStatus.get(system).apiBound();

@@ -12,6 +12,7 @@ import io.skiff.domain.ReleaseRecord;
 import io.skiff.registry.ReleaseImages;
 import io.skiff.scheduler.DockerEngine;
 import io.skiff.scheduler.DockerException;
+import io.skiff.scheduler.SchedulerClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,11 +46,14 @@ final class BuildPipeline {
   private final ClusterSharding sharding;
   private final DockerEngine docker;
   private final ReleaseImages images;
+  private final SchedulerClient scheduler;
   private final BuilderSettings settings;
   private final Duration askTimeout;
 
-  BuildPipeline(ActorSystem<?> system, DockerEngine docker, ReleaseImages images, BuilderSettings settings, Duration askTimeout) {
+  BuildPipeline(ActorSystem<?> system, DockerEngine docker, ReleaseImages images, SchedulerClient scheduler,
+      BuilderSettings settings, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
+    this.scheduler = scheduler;
     this.docker = docker;
     this.images = images;
     this.settings = settings;
@@ -89,10 +93,11 @@ final class BuildPipeline {
       out.step("Releasing");
       ReleaseRecord release = ask(sharding.entityRefFor(Release.ENTITY_KEY, app.uuid())
           .<ReleaseRecord>askWithStatus(r -> new Release.Deploy(app.id(), app.owner(), info, r), askTimeout));
-      ask(sharding.entityRefFor(App.ENTITY_KEY, app.id())
+      App.Summary scaled = ask(sharding.entityRefFor(App.ENTITY_KEY, app.id())
           .<App.Summary>askWithStatus(r -> new App.ScaleDefault(defaultStructure(procfile), r), askTimeout));
       String releaseImage = images.publish(app.id(), release);
       out.detail("Released v" + release.version() + " as " + releaseImage);
+      launch(scaled, release, out);
       collectGarbage(app.id(), out);
       return new Result(release.version(), releaseImage, dockerMillis, (System.nanoTime() - start) / 1_000_000);
     } catch (BuildFailed | DockerException e) {
@@ -104,6 +109,32 @@ final class BuildPipeline {
     } finally {
       deleteQuietly(dir);
     }
+  }
+
+  /** Rolls the release out; a release whose containers never get ready fails the push. */
+  private void launch(App.Summary app, ReleaseRecord release, PushOutput out) {
+    out.step("Launching v" + release.version() + " (" + structure(app.structure()) + ")");
+    SchedulerClient.Deployment d;
+    try {
+      d = scheduler.deploy(app, release).toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      throw new BuildFailed("release v" + release.version() + " could not be deployed: " + e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BuildFailed("interrupted");
+    }
+    if (!d.ok()) {
+      d.logTail().forEach(line -> out.detail("| " + line));
+      throw new BuildFailed(d.message() + "; the previous release keeps serving");
+    }
+    out.detail(d.message());
+  }
+
+  private static String structure(Map<String, Integer> structure) {
+    if (structure.isEmpty()) return "no containers";
+    StringBuilder b = new StringBuilder();
+    structure.forEach((type, n) -> b.append(b.length() == 0 ? "" : " ").append(type).append('=').append(n));
+    return b.toString();
   }
 
   private void exportTree(Repository repo, ObjectId commit, Path dir) throws IOException {

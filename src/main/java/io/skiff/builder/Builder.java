@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import io.skiff.scheduler.SchedulerClient;
 import org.apache.sshd.server.SshServer;
 
 /** Starts the builder role: the cluster's SSH host key, the git SSH server and its pipeline. */
@@ -21,11 +22,11 @@ public final class Builder {
 
   private Builder() {}
 
-  public static SshServer start(ActorSystem<?> system, SkiffSettings skiff, Database db, DockerEngine docker, ReleaseImages images)
-      throws IOException {
+  public static SshServer start(ActorSystem<?> system, SkiffSettings skiff, Database db, DockerEngine docker, ReleaseImages images,
+      SchedulerClient scheduler) throws IOException {
     BuilderSettings settings = BuilderSettings.create(system);
     KeyPair hostKey = HostKeys.loadOrCreate(db).toCompletableFuture().join();
-    BuildPipeline pipeline = new BuildPipeline(system, docker, images, settings, skiff.askTimeout());
+    BuildPipeline pipeline = new BuildPipeline(system, docker, images, scheduler, settings, skiff.askTimeout());
     GitCommand.Deps deps = new GitCommand.Deps(system, db, new UserStore(db), new Repositories(settings.reposDir()),
         pipeline, settings, skiff.platformDomain(), skiff.askTimeout());
     ExecutorService executor = new ThreadPoolExecutor(0, MAX_COMMANDS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.skiff.SkiffSettings;
 import io.skiff.registry.ReleaseImages;
+import io.skiff.scheduler.SchedulerClient;
 import io.skiff.store.AppQueries;
 import io.skiff.store.CertStore;
 import io.skiff.store.Database;
@@ -26,14 +27,16 @@ public record ApiContext(
     DomainStore domains,
     AppQueries queries,
     Executor blocking,
-    ReleaseImages images) {
+    ReleaseImages images,
+    SchedulerClient scheduler) {
 
   /** {@code images} publishes release images on config changes; null on nodes without Docker. */
-  public static ApiContext create(ActorSystem<?> system, SkiffSettings settings, Database db, ReleaseImages images) {
+  public static ApiContext create(
+      ActorSystem<?> system, SkiffSettings settings, Database db, ReleaseImages images, SchedulerClient scheduler) {
     return new ApiContext(
         system, settings, ClusterSharding.get(system), new Passwords(settings.pbkdf2Iterations()),
         new UserStore(db), new KeyStore(db), new CertStore(db), new DomainStore(db), new AppQueries(db),
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher")), images);
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher")), images, scheduler);
   }
 
   public Duration askTimeout() {

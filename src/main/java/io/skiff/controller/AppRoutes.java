@@ -99,7 +99,23 @@ public final class AppRoutes {
   private CompletionStage<Reply> destroy(String id, User user) {
     return access.use(id, user, true)
         .thenCompose(app -> access.<akka.Done>askApp(id, App.Destroy::new))
-        .thenApply(done -> Reply.noContent());
+        .thenCompose(done -> ctx.scheduler().remove(id).handle((o, err) -> {
+          if (err != null) org.slf4j.LoggerFactory.getLogger(AppRoutes.class).warn("removing the containers of {}: {}", id, err.toString());
+          removeImages(id);
+          return Reply.noContent();
+        }));
+  }
+
+  /** Release and build images of a destroyed app leave this node's engine (in the background). */
+  private void removeImages(String id) {
+    if (ctx.images() == null) return;
+    ctx.blocking().execute(() -> {
+      try {
+        ctx.images().collectGarbage(id, 0);
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(AppRoutes.class).warn("removing the images of {}: {}", id, e.toString());
+      }
+    });
   }
 
   private CompletionStage<Reply> grant(String id, User user, ObjectNode body) {

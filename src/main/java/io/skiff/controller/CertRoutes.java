@@ -5,6 +5,7 @@ import static io.skiff.controller.RouteSupport.*;
 
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import io.skiff.router.RouteTable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.skiff.store.Certificate;
 import io.skiff.store.User;
@@ -31,6 +32,7 @@ public final class CertRoutes {
                 .thenApply(c -> Reply.ok(Views.cert(c.orElseThrow(ApiError::notFound)))))),
             delete(() -> run(() -> ctx.certs().delete(user.username(), cn).thenApply(deleted -> {
               if (!deleted) throw ApiError.notFound();
+              RouteTable.domainsChanged(ctx.system());
               return Reply.noContent();
             })))))))));
   }
@@ -47,7 +49,10 @@ public final class CertRoutes {
     if (cn.contains("*")) throw ApiError.field("common_name", "Wildcard certificates are not supported");
     Instant now = Instant.now();
     Certificate cert = new Certificate(0, user.username(), cn, pem, key, info.expires(), now, now);
-    return ctx.certs().add(cert).thenApply(stored ->
-        Reply.created(Views.cert(stored.orElseThrow(() -> ApiError.field("common_name", "This field must be unique.")))));
+    return ctx.certs().add(cert).thenApply(stored -> {
+      Certificate saved = stored.orElseThrow(() -> ApiError.field("common_name", "This field must be unique."));
+      RouteTable.domainsChanged(ctx.system());
+      return Reply.created(Views.cert(saved));
+    });
   }
 }

@@ -5,6 +5,7 @@ import static io.skiff.controller.RouteSupport.*;
 
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import io.skiff.router.RouteTable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.skiff.store.Domain;
 import io.skiff.store.User;
@@ -32,6 +33,7 @@ public final class DomainRoutes {
                 .thenCompose(app -> ctx.domains().delete(id, domain))
                 .thenApply(deleted -> {
                   if (!deleted) throw ApiError.notFound();
+                  RouteTable.domainsChanged(ctx.system());
                   return Reply.noContent();
                 })))))));
   }
@@ -47,7 +49,10 @@ public final class DomainRoutes {
       Instant now = Instant.now();
       Domain d = new Domain(domain, id, user.username(), now, now);
       return ctx.domains().add(d).thenApply(result -> switch (result) {
-        case ADDED -> Reply.created(Views.domain(d));
+        case ADDED -> {
+          RouteTable.domainsChanged(ctx.system());
+          yield Reply.created(Views.domain(d));
+        }
         // Deis's unique check sees the name as given; "example.com." only clashes once normalised.
         case EXACT_DUPLICATE -> throw given.equals(domain) ? ApiError.field("domain", "This field must be unique.") : inUse(domain);
         case IN_USE -> throw inUse(domain);

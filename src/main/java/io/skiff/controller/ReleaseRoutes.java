@@ -67,7 +67,8 @@ public final class ReleaseRoutes {
         .thenCompose(app -> {
           ConfigPatch patch = ConfigValidation.parse(body);
           return ask(app, r -> new Release.ChangeConfig(app.id(), app.owner(), user.username(), patch, r))
-              .thenCompose(rel -> publish(app, rel));
+              .thenCompose(rel -> publish(app, rel))
+              .thenCompose(rel -> deploy(app, rel));
         })
         .thenApply(rel -> Reply.createdRelease(Views.config(id, rel.config()), rel.version()));
   }
@@ -78,7 +79,8 @@ public final class ReleaseRoutes {
       return access.<Build.Summary>askBuild(info.uuid(), r -> new Build.Create(app.id(), app.uuid(), info, r))
           .thenCompose(b -> ask(app, r -> new Release.Deploy(app.id(), app.owner(), info, r)))
           .thenCompose(rel -> access.<App.Summary>askApp(id, r -> new App.ScaleDefault(Procfiles.defaultStructure(info), r))
-              .thenApply(a -> Reply.createdRelease(Views.build(id, info), rel.version())));
+              .thenCompose(scaled -> deploy(scaled, rel))
+              .thenApply(deployed -> Reply.createdRelease(Views.build(id, info), rel.version())));
     });
   }
 
@@ -95,7 +97,8 @@ public final class ReleaseRoutes {
         .thenCompose(app -> {
           Integer target = version(body);
           return ask(app, r -> new Release.Rollback(app.id(), app.owner(), user.username(), target, r))
-              .thenCompose(rel -> publish(app, rel));
+              .thenCompose(rel -> publish(app, rel))
+              .thenCompose(rel -> deploy(app, rel));
         })
         .thenApply(rel -> new Reply(201, Map.of("version", rel.version()), java.util.List.of()));
   }
@@ -116,6 +119,18 @@ public final class ReleaseRoutes {
     }, ctx.blocking()).exceptionally(e -> {
       throw ApiError.unavailable("release v" + rel.version() + " is recorded, but its image could not be published: "
           + Replies.unwrap(e).getMessage());
+    });
+  }
+
+  /**
+   * Rolls the new release out. If its containers never get ready the release stays recorded,
+   * marked failed, the previous one keeps serving, and the caller gets 503 with the reason and the
+   * container's last log lines (Deis answered 503 too, after deleting the release).
+   */
+  private CompletionStage<ReleaseRecord> deploy(App.Summary app, ReleaseRecord rel) {
+    return ctx.scheduler().deploy(app, rel).thenApply(d -> {
+      if (!d.ok()) throw ApiError.unavailable(d.describe());
+      return rel;
     });
   }
 

@@ -7,19 +7,23 @@ import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.skiff.domain.App;
+import io.skiff.domain.Formation;
 import io.skiff.domain.Release;
 import io.skiff.domain.ReleaseRecord;
+import io.skiff.domain.ReleaseSpec;
+import io.skiff.scheduler.ContainerStatus;
+import io.skiff.scheduler.Scheduler;
 import io.skiff.store.User;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/**
- * Scale, containers, logs and run. They check access and validate their input like Deis, then
- * answer 503 until the scheduler and logger exist: never a pretend success.
- */
+/** Scale, containers (list, restart), run, and logs (503 until the logger exists). */
 public final class SchedulerRoutes {
-  static final String NO_SCHEDULER = "scheduler not available";
   static final String NO_LOGGER = "logger not available";
   private final ApiContext ctx;
   private final Access access;
@@ -33,52 +37,142 @@ public final class SchedulerRoutes {
     return concat(
         pathPrefix("scale", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(body -> scale(id, user, body))))),
         pathPrefix("containers", () -> concat(
-            pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> unavailable(id, user, NO_SCHEDULER)))),
-            pathEndOrSingleSlash(() -> get(() -> unavailable(id, user, NO_SCHEDULER))),
+            pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> run(() -> restart(id, user, null, null))))),
+            pathEndOrSingleSlash(() -> get(() -> run(() -> list(id, user, null, null)))),
             pathPrefix(PathMatchers.segment(), type -> concat(
-                pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> unavailable(id, user, NO_SCHEDULER)))),
-                pathEndOrSingleSlash(() -> get(() -> unavailable(id, user, NO_SCHEDULER))),
-                pathPrefix(PathMatchers.segment(), num -> concat(
-                    pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> unavailable(id, user, NO_SCHEDULER)))),
-                    pathEndOrSingleSlash(() -> get(() -> unavailable(id, user, NO_SCHEDULER))))))))),
-        pathPrefix("logs", () -> pathEndOrSingleSlash(() -> get(() -> unavailable(id, user, NO_LOGGER)))),
-        pathPrefix("run", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(body ->
-            access.use(id, user, false).thenApply(app -> {
-              Body.required(body, "command");
-              throw ApiError.unavailable(NO_SCHEDULER);
-            }))))));
+                pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> run(() -> restart(id, user, type, null))))),
+                pathEndOrSingleSlash(() -> get(() -> run(() -> list(id, user, type, null)))),
+                pathPrefix(PathMatchers.integerSegment(), num -> concat(
+                    pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> run(() -> restart(id, user, type, num))))),
+                    pathEndOrSingleSlash(() -> get(() -> run(() -> one(id, user, type, num)))))))))),
+        pathPrefix("logs", () -> pathEndOrSingleSlash(() -> get(() -> run(() ->
+            access.use(id, user, false).thenApply(app -> { throw ApiError.unavailable(NO_LOGGER); }))))),
+        pathPrefix("run", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(body -> runCommand(id, user, body))))));
   }
 
-  private Route unavailable(String id, User user, String what) {
-    return run(() -> access.use(id, user, false).thenApply(app -> { throw ApiError.unavailable(what); }));
-  }
+  // ---- scale ----
 
   /** As in Deis: the app is looked up and access checked (404, 403) before the counts (400). */
   private CompletionStage<Reply> scale(String id, User user, ObjectNode body) {
     return access.use(id, user, false)
         .thenCompose(app -> {
-          checkCounts(body);
-          return access.<ReleaseRecord>askRelease(app.uuid(), r -> new Release.GetLatest(app.id(), app.owner(), r));
+          Map<String, Integer> counts = counts(body);
+          return latest(app).thenCompose(latest -> {
+            if (latest.build() == null) throw ApiError.badRequest("No build associated with this release");
+            counts.keySet().forEach(type -> {
+              if (!type.equals("cmd") && !latest.build().procfile().containsKey(type)) {
+                throw ApiError.badRequest("Container type " + type + " does not exist in application");
+              }
+            });
+            return access.<App.Summary>askApp(id, r -> new App.Scale(counts, r))
+                .thenCompose(scaled -> converge(scaled, latest));
+          });
         })
-        .thenApply(latest -> {
-          if (latest.build() == null) throw ApiError.badRequest("No build associated with this release");
-          for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String type = it.next();
-            if (!type.equals("cmd") && !latest.build().procfile().containsKey(type)) {
-              throw ApiError.badRequest("Container type " + type + " does not exist in application");
-            }
-          }
-          throw ApiError.unavailable(NO_SCHEDULER);
-        });
+        .thenApply(done -> Reply.noContent());
   }
 
-  private static void checkCounts(ObjectNode body) {
+  /** Applies the new structure to the running release, or deploys the latest if none runs yet. */
+  private CompletionStage<Object> converge(App.Summary app, ReleaseRecord latest) {
+    if (app.deployed() == null) {
+      return ctx.scheduler().deploy(app, latest).thenApply(d -> {
+        if (!d.ok()) throw ApiError.unavailable(d.describe());
+        return d;
+      });
+    }
+    return ctx.scheduler().apply(new Formation(app.id(), app.deployed(), app.structure())).thenApply(o -> {
+      if (!o.ok()) throw ApiError.unavailable(describe(o));
+      return o;
+    });
+  }
+
+  private static Map<String, Integer> counts(ObjectNode body) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
       boolean integral = v.isIntegralNumber() || (v.isTextual() && v.textValue().trim().matches("^-?[0-9]{1,9}$"));
       if (!integral) throw ApiError.badRequest("Invalid scaling format: " + e.getKey() + " must be an integer, not " + Body.kind(v));
-      if (v.asInt() < 0) throw ApiError.badRequest("Must be greater than or equal to zero");
+      int n = v.isTextual() ? Integer.parseInt(v.textValue().trim()) : v.asInt();
+      if (n < 0) throw ApiError.badRequest("Must be greater than or equal to zero");
+      if (n > 100) throw ApiError.badRequest("At most 100 containers per process type");
+      counts.put(e.getKey(), n);
     }
+    return counts;
+  }
+
+  // ---- containers ----
+
+  private CompletionStage<Reply> list(String id, User user, String type, Integer num) {
+    return access.use(id, user, false)
+        .thenCompose(app -> ctx.scheduler().containers(id).thenApply(all -> {
+          List<Object> results = all.stream()
+              .filter(c -> type == null ? !"run".equals(c.type()) : type.equals(c.type()))
+              .map(c -> (Object) Views.container(app, c)).toList();
+          Map<String, Object> page = new LinkedHashMap<>();
+          page.put("count", results.size());
+          page.put("next", null);
+          page.put("previous", null);
+          page.put("results", results);
+          return Reply.ok(page);
+        }));
+  }
+
+  private CompletionStage<Reply> one(String id, User user, String type, int num) {
+    return access.use(id, user, false)
+        .thenCompose(app -> ctx.scheduler().containers(id).thenApply(all -> Reply.ok(all.stream()
+            .filter(c -> type.equals(c.type()) && c.num() == num)
+            .max(java.util.Comparator.comparingInt(ContainerStatus::version))
+            .map(c -> Views.container(app, c))
+            .orElseThrow(ApiError::notFound))));
+  }
+
+  /** Rolling: one container at a time, each out of the routes before it stops and back once ready. */
+  private CompletionStage<Reply> restart(String id, User user, String type, Integer num) {
+    return access.use(id, user, false)
+        .thenCompose(app -> ctx.scheduler().restart(id, type, num).thenApply(o -> {
+          if (!o.ok() && "Not found".equals(o.message())) {
+            if (type == null) return Reply.ok(List.of());
+            throw ApiError.notFound();
+          }
+          if (!o.ok()) throw ApiError.unavailable(describe(o));
+          return Reply.ok(o.containers().stream()
+              .filter(c -> (type == null || type.equals(c.type())) && (num == null || num == c.num()))
+              .map(c -> Views.container(app, c)).toList());
+        }));
+  }
+
+  // ---- run ----
+
+  private CompletionStage<Reply> runCommand(String id, User user, ObjectNode body) {
+    return access.use(id, user, false)
+        .thenCompose(app -> {
+          String command = Body.required(body, "command");
+          if (command.isBlank()) throw ApiError.field("command", "This field may not be blank.");
+          return formation(app).thenCompose(f -> ctx.scheduler().run(f, command));
+        })
+        .thenApply(result -> {
+          if (result.error() != null && result.exitCode() < 0) {
+            throw ApiError.unavailable(result.error() + (result.output().isEmpty() ? "" : "\n" + result.output()));
+          }
+          return Reply.ok(List.of(result.exitCode(), result.output()));
+        });
+  }
+
+  /** The release `run` uses: the one serving, else the latest (which must have a build). */
+  private CompletionStage<Formation> formation(App.Summary app) {
+    if (app.deployed() != null) return CompletableFuture.completedFuture(new Formation(app.id(), app.deployed(), app.structure()));
+    return latest(app).thenApply(latest -> {
+      if (latest.build() == null) throw ApiError.badRequest("No build associated with this release to run this command");
+      return new Formation(app.id(), ReleaseSpec.of(app.id(), latest, ctx.scheduler().imageFor(app.id(), latest)), app.structure());
+    });
+  }
+
+  private CompletionStage<ReleaseRecord> latest(App.Summary app) {
+    return access.<ReleaseRecord>askRelease(app.uuid(), r -> new Release.GetLatest(app.id(), app.owner(), r));
+  }
+
+  private static String describe(Scheduler.Outcome o) {
+    if (o.logTail().isEmpty()) return o.message();
+    return o.message() + "\n--- last log lines ---\n" + String.join("\n", o.logTail());
   }
 }

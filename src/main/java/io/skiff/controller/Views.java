@@ -90,4 +90,15 @@ public final class Views {
     return obj("owner", d.owner(), "app", d.app(), "domain", d.domain(), "created", Dates.deis(d.created()),
         "updated", Dates.deis(d.updated()));
   }
+
+  /** A container the Deis way ({@code web.1 up (v3)} in `ps`), plus where it runs. */
+  public static Map<String, Object> container(App.Summary app, io.skiff.scheduler.ContainerStatus c) {
+    String uuid = java.util.UUID.nameUUIDFromBytes((c.name() + "#" + c.generation()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    Map<String, Object> m = obj("owner", app.owner(), "app", app.id(), "release", "v" + c.version(), "type", c.type(),
+        "num", c.num(), "state", c.state(), "uuid", uuid, "created", c.started(), "updated", c.started());
+    m.put("node", c.node());
+    m.put("port", c.port());
+    if (c.reason() != null) m.put("reason", c.reason());
+    return m;
+  }
 }

@@ -57,6 +57,12 @@ public final class App
   public record ScaleDefault(Map<String, Integer> structure, ActorRef<StatusReply<Summary>> replyTo)
       implements Command {}
 
+  /** Sets the structure (the number of containers per process type): `scale`. */
+  public record Scale(Map<String, Integer> structure, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+
+  /** Records the release now serving: the scheduler rolled it out. Older versions are ignored. */
+  public record MarkDeployed(ReleaseSpec release, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+
   public record Destroy(ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   // ---- events ----
@@ -72,6 +78,8 @@ public final class App
 
   public record Scaled(Map<String, Integer> structure, Instant at) implements Event {}
 
+  public record ReleaseDeployed(ReleaseSpec release, Instant at) implements Event {}
+
   public record Destroyed(Instant at) implements Event {}
 
   // ---- reply ----
@@ -81,6 +89,7 @@ public final class App
       String owner,
       List<String> collaborators,
       Map<String, Integer> structure,
+      ReleaseSpec deployed,
       Instant created,
       Instant updated)
       implements CborSerializable {
@@ -102,12 +111,13 @@ public final class App
       String owner,
       TreeSet<String> collaborators,
       TreeMap<String, Integer> structure,
+      ReleaseSpec deployed,
       Instant created,
       Instant updated)
       implements CborSerializable {
 
     static State empty() {
-      return new State(null, null, new TreeSet<>(), new TreeMap<>(), null, null);
+      return new State(null, null, new TreeSet<>(), new TreeMap<>(), null, null, null);
     }
 
     boolean exists() {
@@ -116,31 +126,39 @@ public final class App
 
     Summary toSummary(String id) {
       return new Summary(
-          id, uuid, owner, List.copyOf(collaborators), Map.copyOf(structure), created, updated);
+          id, uuid, owner, List.copyOf(collaborators), Map.copyOf(structure), deployed, created, updated);
     }
 
     State created(Created e) {
-      return new State(e.uuid(), e.owner(), new TreeSet<>(), new TreeMap<>(), e.at(), e.at());
+      return new State(e.uuid(), e.owner(), new TreeSet<>(), new TreeMap<>(), null, e.at(), e.at());
     }
 
     State transferred(Transferred e) {
-      return new State(uuid, e.newOwner(), collaborators, structure, created, e.at());
+      return new State(uuid, e.newOwner(), collaborators, structure, deployed, created, e.at());
     }
 
     State granted(Granted e) {
       TreeSet<String> c = new TreeSet<>(collaborators);
       c.add(e.username());
-      return new State(uuid, owner, c, structure, created, e.at());
+      return new State(uuid, owner, c, structure, deployed, created, e.at());
     }
 
     State revoked(Revoked e) {
       TreeSet<String> c = new TreeSet<>(collaborators);
       c.remove(e.username());
-      return new State(uuid, owner, c, structure, created, e.at());
+      return new State(uuid, owner, c, structure, deployed, created, e.at());
     }
 
     State scaled(Scaled e) {
-      return new State(uuid, owner, collaborators, new TreeMap<>(e.structure()), created, e.at());
+      return new State(uuid, owner, collaborators, new TreeMap<>(e.structure()), deployed, created, e.at());
+    }
+
+    State released(ReleaseDeployed e) {
+      return new State(uuid, owner, collaborators, structure, e.release(), created, e.at());
+    }
+
+    int deployedVersion() {
+      return deployed == null ? 0 : deployed.version();
     }
   }
 
@@ -188,6 +206,8 @@ public final class App
         .onCommand(Grant.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Revoke.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(ScaleDefault.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(Scale.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(MarkDeployed.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Destroy.class, (s, c) -> notFound(c.replyTo()));
 
     CommandHandlerWithReplyBuilderByState<Command, Event, State, State> present =
@@ -199,6 +219,8 @@ public final class App
         .onCommand(Grant.class, this::onGrant)
         .onCommand(Revoke.class, this::onRevoke)
         .onCommand(ScaleDefault.class, this::onScaleDefault)
+        .onCommand(Scale.class, this::onScale)
+        .onCommand(MarkDeployed.class, this::onMarkDeployed)
         .onCommand(Destroy.class, this::onDestroy);
 
     return absent.orElse(present).build();
@@ -230,6 +252,18 @@ public final class App
   private ReplyEffect<Event, State> onScaleDefault(State s, ScaleDefault c) {
     if (!s.structure().isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(s.toSummary(appId)));
     return persistAndPublish(new Scaled(c.structure(), Instant.now()), c.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onScale(State s, Scale c) {
+    TreeMap<String, Integer> merged = new TreeMap<>(s.structure());
+    merged.putAll(c.structure());
+    if (merged.equals(s.structure())) return Effect().reply(c.replyTo(), StatusReply.success(s.toSummary(appId)));
+    return persistAndPublish(new Scaled(merged, Instant.now()), c.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onMarkDeployed(State s, MarkDeployed c) {
+    if (c.release().version() <= s.deployedVersion()) return Effect().reply(c.replyTo(), StatusReply.success(s.toSummary(appId)));
+    return persistAndPublish(new ReleaseDeployed(c.release(), Instant.now()), c.replyTo());
   }
 
   private ReplyEffect<Event, State> onDestroy(State s, Destroy c) {
@@ -274,6 +308,7 @@ public final class App
         .onEvent(Granted.class, (s, e) -> s.granted(e))
         .onEvent(Revoked.class, (s, e) -> s.revoked(e))
         .onEvent(Scaled.class, (s, e) -> s.scaled(e))
+        .onEvent(ReleaseDeployed.class, (s, e) -> s.released(e))
         .onEvent(Destroyed.class, (s, e) -> State.empty())
         .build();
   }

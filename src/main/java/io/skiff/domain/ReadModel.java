@@ -15,5 +15,7 @@ public interface ReadModel {
 
   CompletionStage<Done> releaseCreated(String appUuid, String appId, ReleaseRecord release);
 
+  CompletionStage<Done> releaseFailed(String appUuid, int version, String reason);
+
   CompletionStage<Done> buildCreated(Build.Summary build);
 }

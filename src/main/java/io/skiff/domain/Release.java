@@ -60,6 +60,10 @@ public final class Release
       String appId, String appOwner, String user, Integer version, ActorRef<StatusReply<ReleaseRecord>> replyTo)
       implements Command {}
 
+  /** The release's containers never became ready: it stays recorded, marked failed. */
+  public record MarkFailed(String appId, String appOwner, int version, String reason, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
   public record GetLatest(String appId, String appOwner, ActorRef<StatusReply<ReleaseRecord>> replyTo)
       implements Command {}
 
@@ -67,6 +71,8 @@ public final class Release
   public sealed interface Event extends CborSerializable {}
 
   public record Released(String appId, ReleaseRecord release) implements Event {}
+
+  public record DeployFailed(int version, String reason) implements Event {}
 
   // ---- state ----
   public record State(String appId, List<ReleaseRecord> releases) implements CborSerializable {
@@ -135,6 +141,7 @@ public final class Release
         .onCommand(ChangeConfig.class, this::onChangeConfig)
         .onCommand(Deploy.class, this::onDeploy)
         .onCommand(Rollback.class, this::onRollback)
+        .onCommand(MarkFailed.class, this::onMarkFailed)
         .build();
   }
 
@@ -162,6 +169,15 @@ public final class Release
     String summary = ReleaseSummary.rolledBack(c.user(), target);
     ReleaseRecord r = next(base, c.user(), summary, to.get().config(), to.get().build(), Instant.now());
     return release(s, c, base, List.of(r), c.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onMarkFailed(State s, MarkFailed c) {
+    if (s.version(c.version()).isEmpty()) return Effect().reply(c.replyTo(), StatusReply.error("Not found"));
+    return Effect()
+        .persist(new DeployFailed(c.version(), c.reason()))
+        .thenRun(after -> readModel.releaseFailed(appUuid, c.version(), c.reason())
+            .whenComplete((d, err) -> c.replyTo().tell(StatusReply.ack())))
+        .thenNoReply();
   }
 
   /** The latest release, or the v1 that {@link #release} will write first for an empty line. */
@@ -212,7 +228,11 @@ public final class Release
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onEvent(Released.class, (s, e) -> s.add(e)).build();
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Released.class, (s, e) -> s.add(e))
+        .onEvent(DeployFailed.class, (s, e) -> s)
+        .build();
   }
 
   /** Re-publishes the newest releases after recovery, healing a publish lost in a crash. */

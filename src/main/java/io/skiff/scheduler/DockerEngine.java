@@ -143,6 +143,11 @@ public final class DockerEngine implements AutoCloseable {
     return calls;
   }
 
+  /** The client without a response timeout, for logs, waits and pulls (bound them yourself). */
+  public DockerClient streams() {
+    return streams;
+  }
+
   @Override
   public void close() throws IOException {
     calls.close();

@@ -30,6 +30,13 @@ public final class AppQueries {
     this.db = db;
   }
 
+  /** The desired state of every app that has a deployed release (the scheduler's start-up load). */
+  public CompletionStage<java.util.List<io.skiff.domain.Formation>> formations() {
+    return db.run(c -> Rows.list(c, rs -> new io.skiff.domain.Formation(rs.getString("id"),
+            Json.read(rs.getString("deployed"), io.skiff.domain.ReleaseSpec.class), Json.readMap(rs.getString("structure"), INT_MAP)),
+        "SELECT id, structure, deployed FROM apps WHERE NOT destroyed AND deployed IS NOT NULL"));
+  }
+
   private static AppRow app(ResultSet rs) throws SQLException {
     return new AppRow(rs.getString("id"), rs.getString("uuid"), rs.getString("owner"),
         Json.readMap(rs.getString("structure"), INT_MAP), Rows.instant(rs, "created"), Rows.instant(rs, "updated"));

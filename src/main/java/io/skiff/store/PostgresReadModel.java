@@ -26,9 +26,10 @@ public final class PostgresReadModel implements ReadModel {
           int updated;
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO apps (id, uuid, owner, structure, created, updated, destroyed, seq_nr) "
-                      + "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?) ON CONFLICT (id) DO UPDATE SET "
+                  "INSERT INTO apps (id, uuid, owner, structure, created, updated, destroyed, seq_nr, deployed) "
+                      + "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                       + "uuid = EXCLUDED.uuid, owner = EXCLUDED.owner, structure = EXCLUDED.structure, "
+                      + "deployed = EXCLUDED.deployed, "
                       + "created = EXCLUDED.created, updated = EXCLUDED.updated, destroyed = FALSE, "
                       + "seq_nr = EXCLUDED.seq_nr WHERE apps.seq_nr < EXCLUDED.seq_nr")) {
             ps.setString(1, app.id());
@@ -38,6 +39,7 @@ public final class PostgresReadModel implements ReadModel {
             ps.setTimestamp(5, Timestamp.from(app.created()));
             ps.setTimestamp(6, Timestamp.from(app.updated()));
             ps.setLong(7, seqNr);
+            ps.setString(8, app.deployed() == null ? null : Json.write(app.deployed()));
             updated = ps.executeUpdate();
           }
           if (updated == 0) return Done.getInstance(); // a newer write got there first
@@ -105,6 +107,19 @@ public final class PostgresReadModel implements ReadModel {
           }
           return Done.getInstance();
         });
+  }
+
+  @Override
+  public CompletionStage<Done> releaseFailed(String appUuid, int version, String reason) {
+    return db.run(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE releases SET failure = ? WHERE app_uuid = ? AND version = ?")) {
+        ps.setString(1, reason);
+        ps.setObject(2, UUID.fromString(appUuid));
+        ps.setInt(3, version);
+        ps.executeUpdate();
+      }
+      return Done.getInstance();
+    });
   }
 
   @Override

@@ -29,6 +29,12 @@ final class RecordingReadModel implements ReadModel {
   }
 
   @Override
+  public CompletionStage<Done> releaseFailed(String appUuid, int version, String reason) {
+    published.add("failed:v" + version + ":" + reason);
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
   public CompletionStage<Done> buildCreated(Build.Summary build) {
     published.add(build);
     return CompletableFuture.completedFuture(Done.getInstance());

@@ -1,0 +1,220 @@
+package io.skiff.scheduler;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PullResponseItem;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node agent's Docker operations on platform containers (labelled {@code skiff.*}). Blocking:
+ * call from the blocking dispatcher only. Short calls use the client with a response timeout;
+ * logs, waits and pulls use the streaming client bounded here.
+ */
+final class ContainerRuntime {
+  static final String LABEL_APP = "skiff.app";
+  static final String LABEL_RELEASE = "skiff.release";
+  static final String LABEL_TYPE = "skiff.type";
+  static final String LABEL_NUM = "skiff.num";
+  static final String LABEL_NODE = "skiff.node";
+  static final String LABEL_PORT = "skiff.port";
+  static final String LABEL_GENERATION = "skiff.generation";
+
+  /** A platform container found on the engine. */
+  record Existing(String id, String name, Map<String, String> labels, boolean running) {
+    String type() {
+      return labels.getOrDefault(LABEL_TYPE, "");
+    }
+
+    int port() {
+      return intLabel(LABEL_PORT);
+    }
+
+    int generation() {
+      return intLabel(LABEL_GENERATION);
+    }
+
+    int intLabel(String key) {
+      try {
+        return Integer.parseInt(labels.getOrDefault(key, "0"));
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+  }
+
+  private final DockerClient calls;
+  private final DockerClient streams;
+  private final String nodeName;
+
+  ContainerRuntime(DockerEngine docker, String nodeName) {
+    this.calls = docker.client();
+    this.streams = docker.streams();
+    this.nodeName = nodeName;
+  }
+
+  /** This node's platform containers, running or not. */
+  List<Existing> list() {
+    List<Existing> out = new ArrayList<>();
+    for (Container c : calls.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_NODE, nodeName)).exec()) {
+      String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
+      out.add(new Existing(c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels(), "running".equals(c.getState())));
+    }
+    return out;
+  }
+
+  /** Creates and starts {@code spec} on host networking, listening on {@code port}. */
+  String start(ContainerSpec spec, int port, Duration pullTimeout) {
+    ensureImage(spec.image(), pullTimeout);
+    HostConfig host = HostConfig.newHostConfig().withNetworkMode("host").withInit(true);
+    if (spec.memoryBytes() != null) host.withMemory(spec.memoryBytes()).withMemorySwap(-1L);
+    if (spec.cpuShares() != null && spec.cpuShares() > 0) host.withCpuShares(spec.cpuShares());
+    var create = calls.createContainerCmd(spec.image())
+        .withName(spec.name())
+        .withEnv(env(spec, port))
+        .withLabels(labels(spec, port))
+        .withHostConfig(host);
+    if (spec.command() != null) create.withCmd(spec.command());
+    String id = create.exec().getId();
+    calls.startContainerCmd(id).exec();
+    return id;
+  }
+
+  void restart(String id) {
+    try {
+      calls.startContainerCmd(id).exec();
+    } catch (NotModifiedException e) {
+      // already running
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after {@code grace}; then the container is removed. */
+  void stopAndRemove(String id, Duration grace) {
+    try {
+      calls.stopContainerCmd(id).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+    } catch (NotFoundException | NotModifiedException e) {
+      // gone or stopped already
+    }
+    remove(id);
+  }
+
+  void remove(String id) {
+    try {
+      calls.removeContainerCmd(id).withForce(true).exec();
+    } catch (NotFoundException e) {
+      // gone already
+    }
+  }
+
+  /** Exit code of a stopped container, or null if it cannot be told. */
+  Long exitCode(String id) {
+    try {
+      InspectContainerResponse r = calls.inspectContainerCmd(id).exec();
+      return r.getState() == null ? null : r.getState().getExitCodeLong();
+    } catch (NotFoundException e) {
+      return null;
+    }
+  }
+
+  boolean oomKilled(String id) {
+    try {
+      InspectContainerResponse r = calls.inspectContainerCmd(id).exec();
+      return r.getState() != null && Boolean.TRUE.equals(r.getState().getOOMKilled());
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** The last {@code lines} lines of output (stdout and stderr), waiting at most 5 s. */
+  List<String> tail(String id, int lines) {
+    List<String> out = new ArrayList<>();
+    StringBuilder all = new StringBuilder();
+    try (var cb = streams.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(lines)
+        .exec(new ResultCallback.Adapter<Frame>() {
+          @Override
+          public void onNext(Frame frame) {
+            synchronized (all) {
+              all.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+          }
+        })) {
+      cb.awaitCompletion(5, TimeUnit.SECONDS);
+    } catch (IOException | RuntimeException e) {
+      out.add("(logs unavailable: " + e.getMessage() + ")");
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (all) {
+      all.toString().lines().forEach(out::add);
+    }
+    return out;
+  }
+
+  /** Pulls {@code image} from its registry unless this engine has it. */
+  void ensureImage(String image, Duration timeout) {
+    try {
+      calls.inspectImageCmd(image).exec();
+      return;
+    } catch (NotFoundException e) {
+      // pull below
+    }
+    try (var cb = streams.pullImageCmd(image).exec(new ResultCallback.Adapter<PullResponseItem>())) {
+      if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new DockerException("pull of " + image + " timed out", null);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new DockerException("image " + image + " is not available: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DockerException("interrupted while pulling " + image, e);
+    }
+  }
+
+  private Map<String, String> labels(ContainerSpec spec, int port) {
+    Map<String, String> l = new HashMap<>();
+    l.put(LABEL_APP, spec.app());
+    l.put(LABEL_RELEASE, String.valueOf(spec.version()));
+    l.put(LABEL_TYPE, spec.type());
+    l.put(LABEL_NUM, String.valueOf(spec.num()));
+    l.put(LABEL_NODE, nodeName);
+    l.put(LABEL_PORT, String.valueOf(port));
+    l.put(LABEL_GENERATION, String.valueOf(spec.generation()));
+    return l;
+  }
+
+  static List<String> env(ContainerSpec spec, int port) {
+    List<String> env = new ArrayList<>();
+    spec.env().forEach((k, v) -> env.add(k + "=" + v));
+    if (port > 0) env.add("PORT=" + port);
+    env.add("SKIFF_APP=" + spec.app());
+    env.add("SKIFF_RELEASE=v" + spec.version());
+    env.add("SKIFF_CONTAINER=" + spec.name());
+    env.add("DEIS_APP=" + spec.app());
+    env.add("DEIS_RELEASE=v" + spec.version());
+    return env;
+  }
+
+  String nodeName() {
+    return nodeName;
+  }
+
+  DockerClient calls() {
+    return calls;
+  }
+
+  DockerClient streams() {
+    return streams;
+  }
+}

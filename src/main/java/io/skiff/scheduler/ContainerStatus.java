@@ -1,0 +1,49 @@
+package io.skiff.scheduler;
+
+import io.skiff.CborSerializable;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A container as its node agent last saw it. {@code state} uses the Deis vocabulary: created
+ * (starting, not ready yet), up (ready), down (stopping), crashed (exited; restarted with backoff),
+ * error (never became healthy). {@code reason} and {@code logTail} explain crashed and error.
+ */
+public record ContainerStatus(
+    String name,
+    String app,
+    int version,
+    String type,
+    int num,
+    int generation,
+    String node,
+    String host,
+    int port,
+    String state,
+    String reason,
+    List<String> logTail,
+    Instant started)
+    implements CborSerializable {
+
+  public static final String CREATED = "created";
+  public static final String UP = "up";
+  public static final String DOWN = "down";
+  public static final String CRASHED = "crashed";
+  public static final String ERROR = "error";
+
+  public ContainerStatus {
+    logTail = logTail == null ? List.of() : List.copyOf(logTail);
+  }
+
+  public boolean isUp() {
+    return UP.equals(state);
+  }
+
+  public boolean failed() {
+    return CRASHED.equals(state) || ERROR.equals(state);
+  }
+
+  public String key() {
+    return type + "." + num;
+  }
+}

@@ -1,0 +1,255 @@
+package io.skiff.scheduler;
+
+import io.skiff.domain.HealthCheck;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings this node's Docker engine to the agent's assignment, one pass at a time: starts what is
+ * missing, stops (gracefully, in the background) what is no longer wanted, restarts crashed
+ * containers with exponential backoff, and probes readiness. Used by one thread at a time.
+ */
+final class Converger {
+  private static final Logger log = LoggerFactory.getLogger(Converger.class);
+  private static final int LOG_LINES = 20;
+  private static final Duration STABLE = Duration.ofSeconds(60);
+
+  /** What the agent remembers of one container between passes. */
+  private static final class Tracked {
+    ContainerSpec spec;
+    String id;
+    int port;
+    int generation;
+    Instant started = Instant.now();
+    String state = ContainerStatus.CREATED;
+    String reason;
+    List<String> logTail = List.of();
+    int crashes;
+    Instant nextAttempt = Instant.EPOCH;
+    int healthFailures;
+    Instant upSince;
+  }
+
+  private final ContainerRuntime runtime;
+  private final RuntimeSettings settings;
+  private final PortPool ports;
+  private final Executor background;
+  private final Map<String, Tracked> tracked = new HashMap<>();
+  private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+
+  Converger(ContainerRuntime runtime, RuntimeSettings settings, Executor background) {
+    this.runtime = runtime;
+    this.settings = settings;
+    this.ports = new PortPool(settings.portRangeStart(), settings.portRangeEnd());
+    this.background = background;
+  }
+
+  /**
+   * One pass. {@code desired} null means no assignment has arrived yet: existing containers are
+   * adopted and probed, nothing is started or removed.
+   */
+  List<ContainerStatus> converge(List<ContainerSpec> desired) {
+    List<ContainerRuntime.Existing> existing = runtime.list().stream().filter(e -> !"run".equals(e.type())).toList();
+    Map<String, ContainerSpec> wanted = null;
+    if (desired != null) {
+      wanted = new HashMap<>();
+      for (ContainerSpec s : desired) wanted.put(s.name(), s);
+    }
+    Set<Integer> taken = new HashSet<>();
+    Map<String, ContainerRuntime.Existing> present = new HashMap<>();
+    for (ContainerRuntime.Existing e : existing) {
+      taken.add(e.port());
+      if (stopping.contains(e.name())) continue;
+      ContainerSpec spec = wanted == null ? null : wanted.get(e.name());
+      if (wanted != null && (spec == null || spec.generation() != e.generation())) {
+        stop(e);
+        continue;
+      }
+      present.put(e.name(), e);
+    }
+    tracked.values().forEach(t -> taken.add(t.port));
+    List<ContainerStatus> out = new ArrayList<>();
+    for (ContainerRuntime.Existing e : present.values()) {
+      Tracked t = tracked.computeIfAbsent(e.name(), n -> adopt(e));
+      t.id = e.id();
+      if (wanted != null) t.spec = wanted.get(e.name());
+      if (e.running()) probe(t);
+      else crashed(t);
+      out.add(status(e.name(), e.labels(), t));
+    }
+    if (wanted != null) {
+      for (ContainerSpec s : wanted.values()) {
+        if (present.containsKey(s.name()) || stopping.contains(s.name())) continue;
+        Tracked t = launch(s, taken);
+        out.add(status(s.name(), Map.of(), t));
+      }
+    }
+    Set<String> keep = new HashSet<>(present.keySet());
+    if (wanted != null) keep.addAll(wanted.keySet());
+    tracked.keySet().retainAll(keep);
+    return out;
+  }
+
+  private Tracked adopt(ContainerRuntime.Existing e) {
+    Tracked t = new Tracked();
+    t.id = e.id();
+    t.port = e.port();
+    t.generation = e.generation();
+    return t;
+  }
+
+  private Tracked launch(ContainerSpec s, Set<Integer> taken) {
+    Tracked t = tracked.get(s.name());
+    Instant now = Instant.now();
+    if (t != null && t.generation == s.generation() && now.isBefore(t.nextAttempt)) return t;
+    if (t == null || t.generation != s.generation()) {
+      t = new Tracked();
+      tracked.put(s.name(), t);
+    }
+    t.spec = s;
+    t.generation = s.generation();
+    t.started = now;
+    t.state = ContainerStatus.CREATED;
+    t.upSince = null;
+    t.healthFailures = 0;
+    try {
+      t.port = ports.allocate(taken);
+      taken.add(t.port);
+      t.id = runtime.start(s, t.port, settings.pullTimeout());
+      log.info("started {} on port {}", s.name(), t.port);
+    } catch (RuntimeException e) {
+      t.crashes++;
+      t.state = ContainerStatus.ERROR;
+      t.reason = "could not start " + s.name() + ": " + e.getMessage();
+      t.nextAttempt = now.plus(backoff(t.crashes));
+      log.warn(t.reason);
+      removeLeftover(s.name());
+    }
+    return t;
+  }
+
+  private void removeLeftover(String name) {
+    for (ContainerRuntime.Existing e : runtime.list()) {
+      if (e.name().equals(name)) runtime.remove(e.id());
+    }
+  }
+
+  private void crashed(Tracked t) {
+    Instant now = Instant.now();
+    if (!ContainerStatus.CRASHED.equals(t.state)) {
+      if (t.upSince != null && Duration.between(t.upSince, now).compareTo(STABLE) > 0) t.crashes = 0;
+      t.crashes++;
+      Long code = runtime.exitCode(t.id);
+      t.reason = runtime.oomKilled(t.id) ? "killed: out of memory" : "exited with code " + code;
+      t.logTail = runtime.tail(t.id, LOG_LINES);
+      t.state = ContainerStatus.CRASHED;
+      t.upSince = null;
+      t.nextAttempt = now.plus(backoff(t.crashes));
+      log.warn("container {} {}; restart {} in {} ms", t.spec != null ? t.spec.name() : t.id, t.reason, t.crashes,
+          backoff(t.crashes).toMillis());
+    } else if (!now.isBefore(t.nextAttempt)) {
+      runtime.restart(t.id);
+      t.state = ContainerStatus.CREATED;
+      t.started = now;
+      t.healthFailures = 0;
+    }
+  }
+
+  static Duration backoff(int crashes) {
+    return Duration.ofSeconds(Math.min(30, 1L << Math.min(5, Math.max(0, crashes - 1))));
+  }
+
+  private void probe(Tracked t) {
+    if (ContainerStatus.CRASHED.equals(t.state)) {
+      t.state = ContainerStatus.CREATED;
+      t.started = Instant.now();
+    }
+    if (ContainerStatus.ERROR.equals(t.state) && t.upSince == null) return; // failed for good; the scheduler replaces it
+    String type = t.spec != null ? t.spec.type() : "";
+    if (t.spec != null && !ContainerSpec.isHttpType(type)) {
+      up(t);
+      return;
+    }
+    Instant now = Instant.now();
+    if (!Probes.accepts("127.0.0.1", t.port, 300)) {
+      notReady(t, "not accepting connections on PORT=" + t.port,
+          Duration.between(t.started, now).compareTo(settings.readyTimeout()) > 0,
+          "did not accept connections on PORT=" + t.port + " within " + settings.readyTimeout().toSeconds() + " s");
+      return;
+    }
+    HealthCheck h = t.spec == null ? null : t.spec.health();
+    if (h == null) {
+      up(t);
+      return;
+    }
+    if (t.upSince == null && now.isBefore(t.started.plusSeconds(h.initialDelaySeconds()))) return;
+    String failure = Probes.health("127.0.0.1", t.port, h.path(), h.timeoutSeconds());
+    if (failure == null) {
+      up(t);
+      return;
+    }
+    t.healthFailures++;
+    notReady(t, failure, t.healthFailures >= settings.healthAttempts(), failure);
+  }
+
+  private void notReady(Tracked t, String reason, boolean givenUp, String finalReason) {
+    if (t.upSince != null) {
+      t.state = ContainerStatus.DOWN;
+      t.reason = reason;
+    } else if (givenUp) {
+      t.state = ContainerStatus.ERROR;
+      t.reason = finalReason;
+      t.logTail = runtime.tail(t.id, LOG_LINES);
+    }
+  }
+
+  private void up(Tracked t) {
+    if (t.upSince == null) t.upSince = Instant.now();
+    t.state = ContainerStatus.UP;
+    t.reason = null;
+    t.healthFailures = 0;
+  }
+
+  private void stop(ContainerRuntime.Existing e) {
+    stopping.add(e.name());
+    tracked.remove(e.name());
+    background.execute(() -> {
+      try {
+        runtime.stopAndRemove(e.id(), settings.stopGrace());
+        log.info("stopped {}", e.name());
+      } catch (RuntimeException ex) {
+        log.warn("could not stop {}: {}", e.name(), ex.toString());
+      } finally {
+        stopping.remove(e.name());
+      }
+    });
+  }
+
+  private ContainerStatus status(String name, Map<String, String> labels, Tracked t) {
+    ContainerSpec s = t.spec;
+    String app = s != null ? s.app() : labels.getOrDefault(ContainerRuntime.LABEL_APP, "");
+    int version = s != null ? s.version() : parse(labels.get(ContainerRuntime.LABEL_RELEASE));
+    String type = s != null ? s.type() : labels.getOrDefault(ContainerRuntime.LABEL_TYPE, "");
+    int num = s != null ? s.num() : parse(labels.get(ContainerRuntime.LABEL_NUM));
+    return new ContainerStatus(name, app, version, type, num, t.generation, runtime.nodeName(), settings.containerHost(),
+        t.port, t.state, t.reason, t.logTail, t.started);
+  }
+
+  private static int parse(String s) {
+    try {
+      return s == null ? 0 : Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.skiff.scheduler;
+
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** The {@code skiff.scheduler} section. */
+public record SchedulerSettings(Duration deployTimeout, Duration drain, Duration startupGrace, Duration runTimeout) {
+
+  public static SchedulerSettings create(ActorSystem<?> system) {
+    Config c = system.settings().config().getConfig("skiff");
+    return new SchedulerSettings(c.getDuration("scheduler.deploy-timeout"), c.getDuration("scheduler.drain"),
+        c.getDuration("scheduler.startup-grace"), c.getDuration("runtime.run-timeout"));
+  }
+}
