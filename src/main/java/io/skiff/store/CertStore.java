@@ -2,6 +2,7 @@ package io.skiff.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -45,6 +46,11 @@ public final class CertStore {
   public CompletionStage<Optional<Certificate>> get(String owner, String commonName) {
     return db.run(c -> Rows.one(c, CertStore::map,
         "SELECT " + COLUMNS + " FROM certificates WHERE owner = ? AND common_name = ?", owner, commonName));
+  }
+
+  /** Every certificate of every user, keys included (the router installs them). */
+  public CompletionStage<List<Certificate>> all() {
+    return db.run(c -> Rows.list(c, CertStore::map, "SELECT " + COLUMNS + " FROM certificates ORDER BY common_name"));
   }
 
   public CompletionStage<Boolean> delete(String owner, String commonName) {

@@ -2,6 +2,7 @@ package io.skiff.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -50,6 +51,11 @@ public final class DomainStore {
 
   public CompletionStage<Optional<Domain>> byHost(String host) {
     return db.run(c -> Rows.one(c, DomainStore::map, "SELECT " + COLUMNS + " FROM domains WHERE lower(domain) = lower(?)", host));
+  }
+
+  /** Every custom domain of every app (the router serves them all). */
+  public CompletionStage<List<Domain>> all() {
+    return db.run(c -> Rows.list(c, DomainStore::map, "SELECT " + COLUMNS + " FROM domains ORDER BY domain"));
   }
 
   public CompletionStage<Boolean> delete(String app, String domain) {
