@@ -1,0 +1,203 @@
+package io.skiff.router;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nginx master process ({@code daemon off}, run by this JVM under a watchdog that stops it
+ * when the JVM goes away) and the commands run against it: validate a config, start, reload,
+ * stop. Every method blocks (process exec), so callers run them on the blocking dispatcher. Once
+ * {@link #stop()} has run, nothing starts again: the node is going away, and no nginx may outlive
+ * it.
+ */
+final class NginxProcess {
+  private static final Logger log = LoggerFactory.getLogger(NginxProcess.class);
+  private static final long COMMAND_TIMEOUT_SECONDS = 30;
+  private static final long STOP_TIMEOUT_SECONDS = 5;
+
+  /**
+   * {@code sh -c WATCHDOG name nginx-command...}: runs nginx (stdin closed) and, beside it, a loop
+   * reading this JVM's pipe (kept as fd 3, since a background job's stdin is /dev/null); at end
+   * of file it sends nginx SIGTERM. The shell exits with nginx's exit code.
+   */
+  private static final String WATCHDOG = String.join("\n",
+      "exec 3<&0",
+      "\"$@\" </dev/null 3<&- &",
+      "nginx=$!",
+      "(while read -r _ <&3; do :; done; kill -TERM \"$nginx\" 2>/dev/null) </dev/null &",
+      "wait \"$nginx\"");
+
+  private final String binary;
+  private final NginxLayout layout;
+  private final Thread jvmExitHook;
+  private Process watchdog;
+  private boolean stopped;
+
+  NginxProcess(String binary, NginxLayout layout) {
+    this.binary = binary;
+    this.layout = layout;
+    this.jvmExitHook = new Thread(this::stop, "skiff-router-nginx-stop");
+  }
+
+  /** What {@code nginx -t} said about a config: empty when it is valid. */
+  Optional<String> validate(Path conf) throws IOException, InterruptedException {
+    Result r = run(binary, "-t", "-q", "-p", layout.prefix().toString(), "-c", conf.toString());
+    return r.code() == 0 ? Optional.empty() : Optional.of(r.output().isBlank() ? "nginx -t exited with " + r.code() : r.output());
+  }
+
+  synchronized boolean isStopped() {
+    return stopped;
+  }
+
+  synchronized boolean isRunning() {
+    return watchdog != null && watchdog.isAlive();
+  }
+
+  /**
+   * Starts the master on the installed config, under a small shell watchdog whose stdin is a
+   * pipe from this JVM: when the pipe closes (stop, or the JVM dies, even by SIGKILL) the
+   * watchdog sends nginx SIGTERM. The returned process is the watchdog; it exits with nginx's
+   * exit code, and the caller watches {@link Process#onExit()}.
+   */
+  synchronized Process start() throws IOException {
+    if (stopped) throw new IllegalStateException("the router is stopping");
+    if (isRunning()) return watchdog;
+    killStale();
+    Files.createDirectories(layout.prefix());
+    List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, "skiff-nginx-watchdog"));
+    command.addAll(List.of(binary, "-p", layout.prefix().toString(), "-c", layout.conf().toString()));
+    Process started = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.output().toFile()))
+        .start();
+    started.onExit().thenRun(() -> closeQuietly(started));
+    watchdog = started;
+    addExitHook();
+    return started;
+  }
+
+  /** Makes the running master re-read its config (graceful: old workers finish their requests). */
+  void reload() throws IOException, InterruptedException {
+    Result r = run(binary, "-p", layout.prefix().toString(), "-c", layout.conf().toString(), "-s", "reload");
+    if (r.code() != 0) throw new IOException("nginx -s reload exited with " + r.code() + ": " + r.output());
+  }
+
+  /** Stops the master and its workers (nginx's fast shutdown); idempotent, and final. */
+  synchronized void stop() {
+    stopped = true;
+    if (watchdog != null) {
+      List<ProcessHandle> family = watchdog.descendants().toList();
+      closeQuietly(watchdog); // the watchdog sends nginx SIGTERM, and exits with it
+      awaitOrKill(watchdog.toHandle(), family);
+      watchdog = null;
+    }
+    removeExitHook();
+  }
+
+  /**
+   * Kills an nginx master left running by an earlier run of this node that nothing stopped (say
+   * the JVM and the watchdog were both killed): the process named in our pid file, if it is nginx on our prefix. Only
+   * called while ours is not running.
+   */
+  private void killStale() throws IOException {
+    Optional<ProcessHandle> stale = readPid().flatMap(ProcessHandle::of).filter(this::isOurNginx);
+    if (stale.isPresent()) {
+      log.warn("stopping a stale nginx master (pid {}) left over from an earlier run", stale.get().pid());
+      terminate(stale.get());
+    }
+  }
+
+  private Optional<Long> readPid() throws IOException {
+    try {
+      return Optional.of(Long.parseLong(Files.readString(layout.pidFile()).trim()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** An nginx whose command line names our prefix (nginx rewrites its title but keeps the arguments in it). */
+  private boolean isOurNginx(ProcessHandle p) {
+    boolean nginx = p.info().command().map(c -> c.endsWith("nginx")).orElse(false);
+    return p.isAlive() && nginx && commandLine(p).contains(" " + layout.prefix() + " ");
+  }
+
+  private static String commandLine(ProcessHandle p) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), StandardCharsets.UTF_8)
+          .replace('\0', ' ') + " ";
+    } catch (IOException e) {
+      return p.info().commandLine().orElse("") + " ";
+    }
+  }
+
+  /** SIGTERM (nginx's fast shutdown) to a master we did not start, then SIGKILL to what is left. */
+  private static void terminate(ProcessHandle p) {
+    List<ProcessHandle> family = p.descendants().toList();
+    p.destroy();
+    awaitOrKill(p, family);
+  }
+
+  private static void awaitOrKill(ProcessHandle p, List<ProcessHandle> family) {
+    try {
+      p.onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("nginx (pid {}) did not stop within {} s; killing it", p.pid(), STOP_TIMEOUT_SECONDS);
+      p.destroyForcibly();
+    }
+    family.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static void closeQuietly(Process p) {
+    try {
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  private void addExitHook() {
+    try {
+      Runtime.getRuntime().addShutdownHook(jvmExitHook);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // already registered, or the JVM is exiting (and stop() runs anyway)
+    }
+  }
+
+  private void removeExitHook() {
+    try {
+      if (Thread.currentThread() != jvmExitHook) Runtime.getRuntime().removeShutdownHook(jvmExitHook);
+    } catch (IllegalStateException e) {
+      // the JVM is exiting
+    }
+  }
+
+  private record Result(int code, String output) {}
+
+  private Result run(String... command) throws IOException, InterruptedException {
+    Files.createDirectories(layout.prefix());
+    Path out = Files.createTempFile(layout.prefix(), "nginx-cmd", ".out",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT_SECONDS + " s");
+      }
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8).trim());
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+}
