@@ -30,6 +30,7 @@ final class ContainerRuntime {
   static final String LABEL_NODE = "skiff.node";
   static final String LABEL_PORT = "skiff.port";
   static final String LABEL_GENERATION = "skiff.generation";
+  static final String LABEL_NAME = "skiff.name";
 
   /** A platform container found on the engine. */
   record Existing(String id, String name, Map<String, String> labels, boolean running) {
@@ -68,8 +69,9 @@ final class ContainerRuntime {
   List<Existing> list() {
     List<Existing> out = new ArrayList<>();
     for (Container c : calls.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_NODE, nodeName)).exec()) {
-      String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
-      out.add(new Existing(c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels(), "running".equals(c.getState())));
+      String dockerName = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
+      Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+      out.add(new Existing(c.getId(), labels.getOrDefault(LABEL_NAME, dockerName), labels, "running".equals(c.getState())));
     }
     return out;
   }
@@ -80,15 +82,26 @@ final class ContainerRuntime {
     HostConfig host = HostConfig.newHostConfig().withNetworkMode("host").withInit(true);
     if (spec.memoryBytes() != null) host.withMemory(spec.memoryBytes()).withMemorySwap(-1L);
     if (spec.cpuShares() != null && spec.cpuShares() > 0) host.withCpuShares(spec.cpuShares());
+    String id;
+    try {
+      id = create(spec, port, host, spec.name());
+    } catch (com.github.dockerjava.api.exception.ConflictException e) {
+      // Several nodes share this engine (a one-machine cluster) and a departed node's container
+      // still holds the name: run under a node-qualified name, labelled with the logical one.
+      id = create(spec, port, host, spec.name() + "." + nodeName);
+    }
+    calls.startContainerCmd(id).exec();
+    return id;
+  }
+
+  private String create(ContainerSpec spec, int port, HostConfig host, String dockerName) {
     var create = calls.createContainerCmd(spec.image())
-        .withName(spec.name())
+        .withName(dockerName)
         .withEnv(env(spec, port))
         .withLabels(labels(spec, port))
         .withHostConfig(host);
     if (spec.command() != null) create.withCmd(spec.command());
-    String id = create.exec().getId();
-    calls.startContainerCmd(id).exec();
-    return id;
+    return create.exec().getId();
   }
 
   void restart(String id) {
@@ -191,6 +204,7 @@ final class ContainerRuntime {
     l.put(LABEL_NODE, nodeName);
     l.put(LABEL_PORT, String.valueOf(port));
     l.put(LABEL_GENERATION, String.valueOf(spec.generation()));
+    l.put(LABEL_NAME, spec.name());
     return l;
   }
 

@@ -154,7 +154,15 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     n.containers = byName;
     n.lastReport = Instant.now();
     n.reachable = true;
+    r.containers().forEach(this::learnGeneration);
     return reconcile();
+  }
+
+  /** After a fail-over the restart generations come back from what the agents run. */
+  private void learnGeneration(ContainerStatus c) {
+    AppDeployment d = apps.get(c.app());
+    if (d == null || d.currentVersion() != c.version() || d.restarting != null || !d.restartQueue.isEmpty()) return;
+    d.generations.putIfAbsent(c.type() + "." + c.num(), c.generation());
   }
 
   private Behavior<Command> onApply(Apply a) {
@@ -208,6 +216,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     }
     if (keys.isEmpty()) {
       r.replyTo().tell(new Outcome(false, "Not found", List.of(), List.of()));
+      return this;
+    }
+    if (!runtimeMembers()) {
+      r.replyTo().tell(new Outcome(false, "no runtime node is available", List.of(), List.of()));
       return this;
     }
     keys.forEach(k -> {

@@ -52,6 +52,11 @@ final class PushFixture implements AutoCloseable {
 
   /** Resets the test database, starts {@code count} nodes (the first runs the registry). */
   static PushFixture start(int count) {
+    return start(count, Map.of());
+  }
+
+  /** As {@link #start(int)}, with extra settings for every node (roles, runtime ports, ...). */
+  static PushFixture start(int count, Map<String, Object> extra) {
     ensureBaseImage();
     TestDatabase.reset();
     PushFixture f;
@@ -66,6 +71,7 @@ final class PushFixture implements AutoCloseable {
         overrides.put("skiff.registry.address", f.registry);
         overrides.put("skiff.registry.managed", i == 0 ? "on" : "off");
         overrides.put("skiff.registry.listen", f.registry);
+        overrides.putAll(extra);
         f.nodes.add(TestNode.start(i == 0 ? null : f.nodes.get(0).address(), overrides));
       }
       Eventually.eventually(Duration.ofSeconds(30), () -> {

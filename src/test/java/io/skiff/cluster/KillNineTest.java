@@ -96,6 +96,7 @@ class KillNineTest {
     env.put("SKIFF_MANAGEMENT_PORT", Integer.toString(management));
     env.put("SKIFF_CLUSTER_PORT", Integer.toString(cluster));
     env.put("SKIFF_SEED_NODES", "akka://skiff@127.0.0.1:" + cluster);
+    env.put("SKIFF_ROLES", "controller,builder,registry"); // no containers: the builds here name images that do not exist
     env.put("SKIFF_PBKDF2_ITERATIONS", "1000");
     env.put("SKIFF_SSH_PORT", Integer.toString(TestNode.freePort()));
     env.put("SKIFF_DATA_DIR", Files.createTempDirectory("skiff-kill9").toString());

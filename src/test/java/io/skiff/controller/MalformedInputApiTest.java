@@ -190,8 +190,8 @@ class MalformedInputApiTest {
         new String[] {"GET", "/containers", "200"},
         new String[] {"GET", "/containers/web", "200"},
         new String[] {"GET", "/containers/web/1", "404"},
-        new String[] {"POST", "/containers/restart", "200"},
-        new String[] {"POST", "/containers/web/restart", "404"},
+        new String[] {"POST", "/containers/restart", "503"},
+        new String[] {"POST", "/containers/web/restart", "404"}, // an image build runs cmd, not web
         new String[] {"POST", "/containers/web/1/restart", "404"},
         new String[] {"GET", "/logs", "503"},
         new String[] {"POST", "/run", "503"},
@@ -206,6 +206,7 @@ class MalformedInputApiTest {
       assertEquals(Integer.parseInt(c[2]), call.apply(owner.api(), base).status(), c[0] + " " + c[1]);
     }
     assertDetail(owner.api().post(base + "/run", body), 503, "no runtime node is available");
+    assertDetail(owner.api().post(base + "/containers/restart", body), 503, "no runtime node is available");
     assertDetail(owner.api().get(base + "/logs"), 503, "logger not available");
     assertFieldError(owner.api().post(base + "/run", Map.of()), "command", "This field is required.");
     assertForbidden(stranger.api().post(base + "/run", Map.of()));
