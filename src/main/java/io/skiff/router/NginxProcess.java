@@ -24,17 +24,19 @@ final class NginxProcess {
   private static final Logger log = LoggerFactory.getLogger(NginxProcess.class);
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
   private static final long STOP_TIMEOUT_SECONDS = 5;
+  private static final long READY_TIMEOUT_MILLIS = 10_000;
 
   /**
    * {@code sh -c WATCHDOG name nginx-command...}: runs nginx (stdin closed) and, beside it, a loop
-   * reading this JVM's pipe (kept as fd 3, since a background job's stdin is /dev/null); at end
-   * of file it sends nginx SIGTERM. The shell exits with nginx's exit code.
+   * reading this JVM's pipe (kept as fd 3, since a background job's stdin is /dev/null): each line
+   * sends nginx SIGHUP (reload), end of file SIGTERM (fast shutdown). The shell exits with
+   * nginx's exit code.
    */
   private static final String WATCHDOG = String.join("\n",
       "exec 3<&0",
       "\"$@\" </dev/null 3<&- &",
       "nginx=$!",
-      "(while read -r _ <&3; do :; done; kill -TERM \"$nginx\" 2>/dev/null) </dev/null &",
+      "(while read -r _ <&3; do kill -HUP \"$nginx\" 2>/dev/null; done; kill -TERM \"$nginx\" 2>/dev/null) </dev/null &",
       "wait \"$nginx\"");
 
   private final String binary;
@@ -74,6 +76,7 @@ final class NginxProcess {
     if (isRunning()) return watchdog;
     killStale();
     Files.createDirectories(layout.prefix());
+    Files.deleteIfExists(layout.pidFile()); // nginx writes it once its signal handlers are set
     List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, "skiff-nginx-watchdog"));
     command.addAll(List.of(binary, "-p", layout.prefix().toString(), "-c", layout.conf().toString()));
     Process started = new ProcessBuilder(command)
@@ -86,10 +89,31 @@ final class NginxProcess {
     return started;
   }
 
-  /** Makes the running master re-read its config (graceful: old workers finish their requests). */
+  /**
+   * Makes the running master re-read its config (graceful: old workers finish their requests):
+   * once nginx is ready for signals (it has written its pid file), the watchdog sends it SIGHUP.
+   */
   void reload() throws IOException, InterruptedException {
-    Result r = run(binary, "-p", layout.prefix().toString(), "-c", layout.conf().toString(), "-s", "reload");
-    if (r.code() != 0) throw new IOException("nginx -s reload exited with " + r.code() + ": " + r.output());
+    Process current;
+    synchronized (this) {
+      current = watchdog;
+    }
+    if (current == null || !current.isAlive()) throw new IOException("nginx is not running");
+    awaitReady(current);
+    current.getOutputStream().write('\n');
+    current.getOutputStream().flush();
+  }
+
+  /** Waits until the pid file names the nginx our watchdog runs. */
+  private void awaitReady(Process current) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
+    while (true) {
+      Optional<Long> pid = readPid();
+      if (pid.isPresent() && current.children().anyMatch(c -> c.pid() == pid.get())) return;
+      if (!current.isAlive()) throw new IOException("nginx exited");
+      if (System.currentTimeMillis() > deadline) throw new IOException("nginx did not write " + layout.pidFile() + " in time");
+      Thread.sleep(10);
+    }
   }
 
   /** Stops the master and its workers (nginx's fast shutdown); idempotent, and final. */
