@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The cluster singleton that places containers. It holds every app's desired state (loaded from
@@ -79,13 +81,18 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private static final Duration RESEND = Duration.ofSeconds(3);
 
   public static Behavior<Command> create(AppQueries queries, SchedulerSettings settings) {
+    return create(queries::formations, settings);
+  }
+
+  /** {@code desiredState} loads every deployed app's formation (the apps table in production). */
+  public static Behavior<Command> create(Supplier<CompletionStage<List<Formation>>> desiredState, SchedulerSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), Duration.ofMillis(500));
-      return new Scheduler(ctx, queries, settings);
+      return new Scheduler(ctx, desiredState, settings);
     }));
   }
 
-  private final AppQueries queries;
+  private final Supplier<CompletionStage<List<Formation>>> desiredState;
   private final SchedulerSettings settings;
   private final Map<String, AppDeployment> apps = new HashMap<>();
   private final Map<String, NodeView> nodes = new HashMap<>();
@@ -94,9 +101,9 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private final Instant startedAt = Instant.now();
   private boolean loaded;
 
-  private Scheduler(ActorContext<Command> ctx, AppQueries queries, SchedulerSettings settings) {
+  private Scheduler(ActorContext<Command> ctx, Supplier<CompletionStage<List<Formation>>> desiredState, SchedulerSettings settings) {
     super(ctx);
-    this.queries = queries;
+    this.desiredState = desiredState;
     this.settings = settings;
     Cluster cluster = Cluster.get(ctx.getSystem());
     cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
@@ -108,7 +115,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   }
 
   private void load() {
-    getContext().pipeToSelf(queries.formations(), (list, err) -> new Loaded(list, err == null ? null : err.toString()));
+    getContext().pipeToSelf(desiredState.get(), (list, err) -> new Loaded(list, err == null ? null : err.toString()));
   }
 
   @Override

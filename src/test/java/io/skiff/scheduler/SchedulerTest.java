@@ -1,0 +1,143 @@
+package io.skiff.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import com.typesafe.config.ConfigFactory;
+import io.skiff.domain.Formation;
+import io.skiff.domain.ReleaseSpec;
+import io.skiff.testkit.Eventually;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The scheduler's placement and rollout logic, with test probes standing in for node agents. */
+class SchedulerTest {
+  private static ActorTestKit kit;
+  private static final SchedulerSettings SETTINGS =
+      new SchedulerSettings(Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ZERO, Duration.ofMinutes(1));
+
+  @BeforeAll
+  static void start() {
+    kit = ActorTestKit.create("SchedulerTest", ConfigFactory.parseString("""
+        akka.actor.provider = cluster
+        akka.remote.artery.canonical.port = 0
+        akka.cluster.seed-nodes = []
+        akka.cluster.roles = ["controller", "runtime"]
+        akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+        akka.coordinated-shutdown.exit-jvm = off
+        akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+        """).withFallback(ConfigFactory.load()));
+    Cluster cluster = Cluster.get(kit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    Eventually.eventually(Duration.ofSeconds(10), () -> {
+      assertEquals(MemberStatus.up(), cluster.selfMember().status());
+      return null;
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static ActorRef<Scheduler.Command> scheduler() {
+    return kit.spawn(Scheduler.create(() -> CompletableFuture.completedFuture(List.of()), SETTINGS));
+  }
+
+  private static ReleaseSpec release(String app, int version, Map<String, String> tags) {
+    return new ReleaseSpec(app, version, "img:" + version, Map.of(), Map.of("web", "run"), Map.of(), Map.of(), tags, null);
+  }
+
+  private static Scheduler.NodeReport report(TestProbe<NodeAgent.Command> agent, String node, Map<String, String> labels,
+      List<ContainerStatus> containers) {
+    return new Scheduler.NodeReport(agent.ref(), "akka://test@" + node, node, labels, containers);
+  }
+
+  private static ContainerStatus status(ContainerSpec s, String state, String reason, List<String> logs) {
+    return new ContainerStatus(s.name(), s.app(), s.version(), s.type(), s.num(), s.generation(), "n", "127.0.0.1",
+        40000 + s.num(), state, reason, logs, Instant.now());
+  }
+
+  private static List<ContainerSpec> awaitAssign(TestProbe<NodeAgent.Command> agent, Predicate<List<ContainerSpec>> wanted) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      NodeAgent.Command m = agent.receiveMessage(Duration.ofSeconds(10));
+      if (m instanceof NodeAgent.Assign a && wanted.test(a.containers())) return a.containers();
+      if (System.nanoTime() > deadline) throw new AssertionError("no matching assignment; last: " + m);
+    }
+  }
+
+  private static List<String> names(List<ContainerSpec> specs) {
+    return specs.stream().map(ContainerSpec::name).sorted().toList();
+  }
+
+  @Test
+  void spreadsAnAppAcrossNodesAndHonoursTags() {
+    ActorRef<Scheduler.Command> scheduler = scheduler();
+    TestProbe<NodeAgent.Command> a = kit.createTestProbe();
+    TestProbe<NodeAgent.Command> b = kit.createTestProbe();
+    scheduler.tell(report(a, "a", Map.of("rack", "one"), List.of()));
+    scheduler.tell(report(b, "b", Map.of("rack", "two"), List.of()));
+    TestProbe<Scheduler.Outcome> reply = kit.createTestProbe();
+
+    scheduler.tell(new Scheduler.Apply(new Formation("spread", release("spread", 2, Map.of()), Map.of("web", 2)), reply.ref()));
+    List<ContainerSpec> onA = awaitAssign(a, l -> l.size() == 1);
+    List<ContainerSpec> onB = awaitAssign(b, l -> l.size() == 1);
+    assertEquals(List.of("spread_v2.web.1", "spread_v2.web.2"), names(List.of(onA.get(0), onB.get(0))).stream().sorted().toList());
+
+    scheduler.tell(new Scheduler.Apply(new Formation("tagged", release("tagged", 2, Map.of("rack", "two")), Map.of("web", 2)), reply.ref()));
+    List<ContainerSpec> tagged = awaitAssign(b, l -> l.stream().anyMatch(s -> s.app().equals("tagged")));
+    assertEquals(2, tagged.stream().filter(s -> s.app().equals("tagged")).count(), "both on the node labelled rack=two");
+
+    TestProbe<Scheduler.Outcome> nowhere = kit.createTestProbe();
+    scheduler.tell(new Scheduler.Apply(new Formation("nowhere", release("nowhere", 2, Map.of("rack", "three")), Map.of("web", 1)), nowhere.ref()));
+    Scheduler.Outcome refused = nowhere.receiveMessage(Duration.ofSeconds(5));
+    assertFalse(refused.ok());
+    assertTrue(refused.message().contains("no runtime node matches tags {rack=three}"), refused.message());
+  }
+
+  @Test
+  void aReleaseTakesOverOnlyOnceItsContainersAreUpAndAFailedOneLeavesThePreviousRunning() {
+    ActorRef<Scheduler.Command> scheduler = scheduler();
+    TestProbe<NodeAgent.Command> agent = kit.createTestProbe();
+    scheduler.tell(report(agent, "solo", Map.of(), List.of()));
+    TestProbe<Scheduler.Outcome> reply = kit.createTestProbe();
+
+    scheduler.tell(new Scheduler.Apply(new Formation("roll", release("roll", 2, Map.of()), Map.of("web", 1)), reply.ref()));
+    ContainerSpec v2 = awaitAssign(agent, l -> l.size() == 1).get(0);
+    reply.expectNoMessage(Duration.ofMillis(300)); // not up yet: no answer
+    scheduler.tell(report(agent, "solo", Map.of(), List.of(status(v2, "up", null, List.of()))));
+    assertTrue(reply.receiveMessage().ok());
+
+    scheduler.tell(new Scheduler.Apply(new Formation("roll", release("roll", 3, Map.of()), Map.of("web", 1)), reply.ref()));
+    List<ContainerSpec> both = awaitAssign(agent, l -> l.size() == 2);
+    ContainerSpec v3 = both.stream().filter(s -> s.version() == 3).findFirst().orElseThrow();
+    scheduler.tell(report(agent, "solo", Map.of(), List.of(status(v2, "up", null, List.of()),
+        status(v3, "crashed", "exited with code 7", List.of("going down")))));
+    Scheduler.Outcome failed = reply.receiveMessage();
+    assertFalse(failed.ok());
+    assertEquals("release v3 failed: web.1 exited with code 7", failed.message());
+    assertEquals(List.of("going down"), failed.logTail());
+    assertEquals(List.of("roll_v2.web.1"), names(awaitAssign(agent, l -> l.size() == 1)), "v2 keeps running");
+
+    scheduler.tell(new Scheduler.Apply(new Formation("roll", release("roll", 4, Map.of()), Map.of("web", 1)), reply.ref()));
+    ContainerSpec v4 = awaitAssign(agent, l -> l.size() == 2).stream().filter(s -> s.version() == 4).findFirst().orElseThrow();
+    scheduler.tell(report(agent, "solo", Map.of(), List.of(status(v2, "up", null, List.of()), status(v4, "up", null, List.of()))));
+    assertTrue(reply.receiveMessage().ok());
+    assertEquals(List.of("roll_v4.web.1"), names(awaitAssign(agent, l -> l.size() == 1)), "v2 stops after the drain");
+  }
+}
