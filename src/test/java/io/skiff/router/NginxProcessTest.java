@@ -112,6 +112,36 @@ class NginxProcessTest {
   }
 
   @Test
+  void asRootWithAReachableDataDirWorkersRunAsNobodyAndStillBufferBodiesToDisk() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can switch users");
+    Path shared = Files.createTempDirectory("skiff-router-shared");
+    try (TestBackends backends = new TestBackends()) {
+      Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+      layout = new NginxLayout(shared.resolve("router"));
+      Files.createDirectories(layout.prefix());
+      assertEquals(Optional.of("nobody nogroup"), WorkerUser.choose(layout.prefix()));
+      assertEquals(Optional.of("root root"), WorkerUser.choose(dir.resolve("router")), "a private temp dir: workers stay root");
+      RouterSettings settings = new RouterSettings("skiff.local", "127.0.0.1", port, TestNode.freePort(), "nginx",
+          Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 1 << 20, Duration.ofMillis(100), layout.prefix());
+      config = new NginxConfig(settings, layout, WorkerUser.choose(layout.prefix()));
+      nginx = new NginxProcess("nginx", layout);
+      install(Map.of("big", new AppRoute("big", 1, List.of(new Backend("127.0.0.1", backends.http("big-a"), "n", "c")))));
+      nginx.start();
+      awaitStatus("big.skiff.local", 200);
+      long master = pidFromFile();
+      ProcessHandle.of(master).orElseThrow().children()
+          .forEach(w -> assertEquals(Optional.of("nobody"), w.info().user(), "worker " + w.pid()));
+      RawHttp.Response r = RawHttp.request(port, "POST", "big.skiff.local", "/", Map.of(), new byte[512 * 1024]);
+      assertEquals("big-a received 524288 bytes", r.body(), "a body larger than the in-memory buffer goes through a temp file");
+    } finally {
+      nginx.stop();
+      try (var files = Files.walk(shared)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  @Test
   void aStaleMasterOnTheSamePrefixIsKilledBeforeStarting() throws Exception {
     install(Map.of());
     Process stale = new ProcessBuilder("nginx", "-p", layout.prefix().toString(), "-c", layout.conf().toString())
