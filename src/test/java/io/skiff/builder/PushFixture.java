@@ -1,6 +1,7 @@
 package io.skiff.builder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -179,8 +180,13 @@ final class PushFixture implements AutoCloseable {
   private void warmUp() {
     Pusher w = user("warmup", false);
     String app = app(w);
-    ApiClient.Response r = retryWhileUnavailable(() -> w.api().post("/v1/apps/" + app + "/builds", Map.of("image", "warmup")));
-    assertEquals(201, r.status(), () -> "warm-up build: " + r);
+    ApiClient.Response r = w.api().post("/v1/apps/" + app + "/builds", Map.of("image", "warmup"));
+    for (int i = 0; i < 10 && r.status() == 503 && !r.body().contains("release v"); i++) {
+      r = w.api().post("/v1/apps/" + app + "/builds", Map.of("image", "warmup"));
+    }
+    ApiClient.Response last = r;
+    // With the runtime role the image "warmup" cannot run: the release is recorded, its deploy fails.
+    assertTrue(r.status() == 201 || last.body().contains("release v"), () -> "warm-up build: " + last);
   }
 
   private static ApiClient.Response retryWhileUnavailable(Supplier<ApiClient.Response> call) {
