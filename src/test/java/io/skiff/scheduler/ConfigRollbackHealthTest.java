@@ -115,4 +115,28 @@ class ConfigRollbackHealthTest {
     });
     assertEquals(List.of(APP + "_v5.web.1"), node.running(APP));
   }
+
+  @Test
+  @Order(4)
+  void aBuildWhoseContainerCrashesIsRecordedButTheOldOneKeepsServing() {
+    ApiClient.Response unset = node.api.post("/v1/apps/" + APP + "/config", "{\"values\": {\"HEALTHCHECK_URL\": null}}");
+    assertEquals(201, unset.status(), unset::toString);
+    assertEquals("7", unset.header("Deis-Release"));
+    String serving = APP + "_v7.web.1 FOO=one";
+    node.awaitPage(APP, page -> page.trim().equals(serving), "v7 without the health check");
+
+    ApiClient.Response r = node.build(APP, "echo 'boom: cannot start'; exit 3");
+    assertEquals(503, r.status(), r::toString);
+    String detail = r.json().get("detail").asText();
+    assertTrue(detail.contains("v8") && detail.contains("exited with code 3"), detail);
+    assertTrue(detail.contains("boom: cannot start"), "the detail carries the container's output: " + detail);
+    assertEquals(8, latestRelease(), "the failed release is recorded");
+
+    assertEquals(serving, node.get(APP).body().trim(), "the old release still serves");
+    node.awaitContainers(APP, List.of("web.1 v7 up"));
+    Eventually.eventually(RuntimeNode.CONVERGE, () -> {
+      assertEquals(List.of(APP + "_v7.web.1"), DockerCli.namesLabelled("skiff.app=" + APP), "the crashing release's container is removed");
+      return null;
+    });
+  }
 }

@@ -95,6 +95,23 @@ class ScaleAndCrashTest {
 
   @Test
   @Order(3)
+  void aContainerWhoseAppProcessIsKilledFromTheHostIsRestarted() {
+    String victim = APP + "_v2.web.1";
+    String startedBefore = DockerCli.inspect("{{.State.StartedAt}}", victim);
+    String init = DockerCli.inspect("{{.State.Pid}}", victim);
+    String app = DockerCli.run("pgrep", "-P", init).trim().split("\\s+")[0]; // httpd, under the container's init
+    DockerCli.run("kill", "-9", app);
+    Eventually.eventually(RuntimeNode.CONVERGE, () -> {
+      assertNotEquals(startedBefore, DockerCli.inspect("{{.State.StartedAt}}", victim), "started again");
+      assertEquals("true", DockerCli.inspect("{{.State.Running}}", victim));
+      assertEquals(List.of("web.1 v2 up", "web.2 v2 up", "web.3 v2 up"), node.describe(APP));
+      assertEquals(Set.copyOf(THREE), backendsSeen(12));
+      return null;
+    });
+  }
+
+  @Test
+  @Order(4)
   void restartingOneContainerReplacesOnlyThatOne() {
     Map<Integer, String> before = uuidsByNum();
     ApiClient.Response r = node.api.post("/v1/apps/" + APP + "/containers/web/2/restart", Map.of());
@@ -113,7 +130,7 @@ class ScaleAndCrashTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aContainerRemovedBehindTheAgentsBackIsCreatedAgain() {
     String victim = APP + "_v2.web.3";
     String idBefore = DockerCli.inspect("{{.Id}}", victim);
@@ -128,7 +145,7 @@ class ScaleAndCrashTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void scaledDownTheExtraContainersStopAndLeaveTheRoutes() {
     ApiClient.Response r = node.api.post("/v1/apps/" + APP + "/scale", Map.of("web", 1));
     assertEquals(204, r.status(), r::toString);
@@ -136,6 +153,19 @@ class ScaleAndCrashTest {
     Eventually.eventually(RuntimeNode.CONVERGE, () -> {
       assertEquals(List.of(APP + "_v2.web.1"), node.running(APP));
       assertEquals(Set.of(APP + "_v2.web.1"), backendsSeen(6));
+      return null;
+    });
+  }
+
+  @Test
+  @Order(7)
+  void scaledToZeroTheRouterSaysNothingServes() {
+    ApiClient.Response r = node.api.post("/v1/apps/" + APP + "/scale", Map.of("web", 0));
+    assertEquals(204, r.status(), r::toString);
+    node.awaitContainers(APP, List.of());
+    node.awaitStatus(APP, 503);
+    Eventually.eventually(RuntimeNode.CONVERGE, () -> {
+      assertEquals(List.of(), DockerCli.namesLabelled("skiff.app=" + APP, "skiff.node=" + node.name));
       return null;
     });
   }
