@@ -28,7 +28,7 @@ public final class Builder {
     KeyPair hostKey = HostKeys.loadOrCreate(db).toCompletableFuture().join();
     BuildPipeline pipeline = new BuildPipeline(system, docker, images, scheduler, settings, skiff.askTimeout());
     GitCommand.Deps deps = new GitCommand.Deps(system, db, new UserStore(db), new Repositories(settings.reposDir()),
-        pipeline, settings, skiff.platformDomain(), skiff.askTimeout());
+        pipeline, settings, skiff.platformDomain(), skiff.askTimeout(), scheduler);
     ExecutorService executor = new ThreadPoolExecutor(0, MAX_COMMANDS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
         r -> {
           Thread t = new Thread(r, "skiff-git");

@@ -41,7 +41,8 @@ final class GitCommand implements Command {
       BuildPipeline pipeline,
       BuilderSettings settings,
       String platformDomain,
-      Duration askTimeout) {}
+      Duration askTimeout,
+      io.skiff.scheduler.SchedulerClient scheduler) {}
 
   /** Refusal before any git protocol: one line on the client's terminal, exit 1. */
   static final class Refusal extends Exception {
@@ -114,20 +115,25 @@ final class GitCommand implements Command {
   }
 
   private App.Summary authorize() throws Refusal {
+    return authorize(deps, user, app, receive ? "push to" : "fetch from");
+  }
+
+  /** The app, if {@code user} (the key's owner) may use it: owner, collaborator or admin, as the API. */
+  static App.Summary authorize(Deps deps, String user, String app, String verb) throws Refusal {
     if (user == null) throw new Refusal("not authenticated");
-    Optional<User> u = await(deps.users().byName(user));
+    Optional<User> u = await(deps, deps.users().byName(user));
     if (u.isEmpty() || !u.get().active()) throw new Refusal("the user of this key no longer exists");
-    Optional<App.Summary> found = await(ClusterSharding.get(deps.system())
+    Optional<App.Summary> found = await(deps, ClusterSharding.get(deps.system())
         .entityRefFor(App.ENTITY_KEY, app)
         .<Optional<App.Summary>>ask(App.Get::new, deps.askTimeout()));
     if (found.isEmpty()) throw new Refusal("app " + app + " does not exist; create it first (POST /v1/apps {\"id\": \"" + app + "\"})");
     if (!found.get().mayUse(user, u.get().superuser(), false)) {
-      throw new Refusal("user " + user + " may not " + (receive ? "push to " : "fetch from ") + app + " (owner, collaborator or admin only)");
+      throw new Refusal("user " + user + " may not " + verb + " " + app + " (owner, collaborator or admin only)");
     }
     return found.get();
   }
 
-  private <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Refusal {
+  private static <T> T await(Deps deps, java.util.concurrent.CompletionStage<T> stage) throws Refusal {
     try {
       return stage.toCompletableFuture().get(deps.askTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {

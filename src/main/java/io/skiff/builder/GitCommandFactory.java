@@ -9,11 +9,13 @@ import org.apache.sshd.server.command.CommandFactory;
 
 /**
  * Accepts only {@code git-receive-pack '<app>.git'} and {@code git-upload-pack '<app>.git'} (a
- * leading slash and the .git suffix are optional); anything else gets a one-line refusal.
+ * leading slash and the .git suffix are optional), and {@code run <app> [command]} (an
+ * interactive one-off container); anything else gets a one-line refusal.
  */
 final class GitCommandFactory implements CommandFactory {
   private static final Pattern COMMAND =
       Pattern.compile("^(git-receive-pack|git-upload-pack) '?/?([a-z0-9-]{1,64})(\\.git)?/?'?$");
+  private static final Pattern RUN = Pattern.compile("^run ([a-z0-9-]{1,64})(?:\\s+(.+))?$", Pattern.DOTALL);
 
   private final GitCommand.Deps deps;
   private final ExecutorService executor;
@@ -25,10 +27,12 @@ final class GitCommandFactory implements CommandFactory {
 
   @Override
   public Command createCommand(ChannelSession channel, String command) {
+    Matcher run = RUN.matcher(command.strip());
+    if (run.matches()) return new RunCommand(deps, executor, run.group(1), run.group(2));
     Matcher m = COMMAND.matcher(command.strip());
     if (!m.matches()) {
       return new GitCommand.Refused(executor,
-          "only 'git push' and 'git fetch' of <app>.git are served here (app names: a-z, 0-9 and -)");
+          "only 'git push' and 'git fetch' of <app>.git, and 'run <app> [command]', are served here (app names: a-z, 0-9 and -)");
     }
     boolean receive = m.group(1).equals("git-receive-pack");
     return new GitCommand(deps, executor, m.group(2), receive);

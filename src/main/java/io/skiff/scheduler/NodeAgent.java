@@ -7,6 +7,9 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.stream.SinkRef;
+import akka.stream.SourceRef;
+import akka.util.ByteString;
 import io.skiff.CborSerializable;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +34,20 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   /** Exit code and output of a one-off run; {@code error} set when it could not run or finish. */
   public record RunResult(int exitCode, String output, String error) implements CborSerializable {}
 
+  /** An interactive one-off container (stdin, and a TTY if asked) of {@code spec}'s release. */
+  public record OpenSession(ContainerSpec spec, String command, boolean tty, int columns, int rows, ActorRef<Session> replyTo)
+      implements Command {}
+
+  /** An open interactive run: its output, its input, and where to ask for its exit code. */
+  public record Session(SourceRef<ByteString> output, SinkRef<ByteString> input, String container,
+      ActorRef<Command> agent, String error) implements CborSerializable {}
+
+  public record AwaitExit(String container, ActorRef<Exited> replyTo) implements Command {}
+
+  public record Exited(int exitCode) implements CborSerializable {}
+
+  public record Resize(String container, int columns, int rows) implements Command {}
+
   private record Tick() implements Command {}
 
   private record Converged(List<ContainerStatus> statuses, String error) implements Command {}
@@ -47,6 +64,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final RuntimeSettings settings;
   private final ContainerRuntime runtime;
   private final Converger converger;
+  private final InteractiveRuns interactive;
   private final Executor blocking;
   private List<ContainerSpec> desired;
   private List<ContainerStatus> statuses = List.of();
@@ -61,6 +79,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     this.runtime = new ContainerRuntime(docker, settings.nodeName());
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher"));
     this.converger = new Converger(runtime, settings, blocking);
+    this.interactive = new InteractiveRuns(runtime, ctx.getSystem(), blocking, settings);
     ctx.getLog().info("node agent {} started (ports {}-{}, labels {})", settings.nodeName(),
         settings.portRangeStart(), settings.portRangeEnd(), settings.labels());
   }
@@ -72,6 +91,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(Tick.class, t -> converge())
         .onMessage(Converged.class, this::onConverged)
         .onMessage(RunOnce.class, this::onRunOnce)
+        .onMessage(OpenSession.class, this::onOpenSession)
+        .onMessage(AwaitExit.class, this::onAwaitExit)
+        .onMessage(Resize.class, this::onResize)
         .build();
   }
 
@@ -108,6 +130,25 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     lastReport = Instant.now();
     scheduler.tell(new Scheduler.NodeReport(getContext().getSelf(), getContext().getSystem().address().toString(),
         settings.nodeName(), settings.labels(), statuses));
+  }
+
+  private Behavior<Command> onOpenSession(OpenSession o) {
+    ActorRef<Command> self = getContext().getSelf();
+    CompletableFuture.supplyAsync(() -> interactive.open(o, self), blocking)
+        .whenComplete((session, err) -> o.replyTo().tell(err != null
+            ? new Session(null, null, null, self, "could not start the container: " + err.getMessage())
+            : session));
+    return this;
+  }
+
+  private Behavior<Command> onAwaitExit(AwaitExit a) {
+    interactive.exit(a.container()).whenComplete((code, err) -> a.replyTo().tell(new Exited(code == null ? -1 : code)));
+    return this;
+  }
+
+  private Behavior<Command> onResize(Resize r) {
+    blocking.execute(() -> interactive.resize(r.container(), r.columns(), r.rows()));
+    return this;
   }
 
   private Behavior<Command> onRunOnce(RunOnce r) {

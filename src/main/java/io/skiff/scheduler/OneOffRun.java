@@ -23,7 +23,7 @@ final class OneOffRun {
 
   static NodeAgent.RunResult run(ContainerRuntime runtime, ContainerSpec spec, String command, Duration timeout, Duration pullTimeout) {
     runtime.ensureImage(spec.image(), pullTimeout);
-    String id = create(runtime, spec, command);
+    String id = create(runtime, spec, command, false, false);
     try {
       runtime.calls().startContainerCmd(id).exec();
       Integer code;
@@ -42,7 +42,7 @@ final class OneOffRun {
   }
 
   /** Names the container with the next free run number on this engine. */
-  private static String create(ContainerRuntime runtime, ContainerSpec spec, String command) {
+  static String create(ContainerRuntime runtime, ContainerSpec spec, String command, boolean stdin, boolean tty) {
     for (int k = spec.num(), tries = 0; ; k++, tries++) {
       ContainerSpec named = new ContainerSpec(spec.app(), spec.version(), "run", k, 0, spec.image(), null, spec.env(),
           spec.memoryBytes(), spec.cpuShares(), null);
@@ -62,6 +62,12 @@ final class OneOffRun {
             .withHostConfig(host)
             .withEntrypoint("/bin/sh", "-c")
             .withCmd(command)
+            .withTty(tty)
+            .withStdinOpen(stdin)
+            .withStdInOnce(stdin)
+            .withAttachStdin(stdin)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
             .exec().getId();
       } catch (ConflictException e) {
         if (tries > 50) throw e;

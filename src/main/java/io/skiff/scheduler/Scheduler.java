@@ -54,6 +54,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   public record Run(Formation formation, String command, ActorRef<NodeAgent.RunResult> replyTo) implements Command {}
 
+  /** An interactive run: the chosen node's agent answers {@code replyTo} with the session. */
+  public record Attach(Formation formation, String command, boolean tty, int columns, int rows,
+      ActorRef<NodeAgent.Session> replyTo) implements Command {}
+
   public record Outcome(boolean ok, String message, List<String> logTail, List<ContainerStatus> containers)
       implements CborSerializable {}
 
@@ -128,6 +132,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         .onMessage(Restart.class, this::onRestart)
         .onMessage(GetContainers.class, this::onGetContainers)
         .onMessage(Run.class, this::onRun)
+        .onMessage(Attach.class, this::onAttach)
         .onMessage(Reachability.class, this::onReachability)
         .onMessage(NodeGone.class, this::onNodeGone)
         .onMessage(Tick.class, t -> reconcile())
@@ -251,6 +256,20 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     }
     ContainerSpec base = ContainerSpec.of(r.formation().release(), "run", 1, 0);
     nodes.get(node.get().address()).agent.tell(new NodeAgent.RunOnce(base, r.command(), r.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onAttach(Attach a) {
+    Map<String, String> tags = a.formation().release().tags();
+    Optional<Placement.Node> node = Placement.choose(liveNodes(), tags, Map.of(), totals());
+    if (node.isEmpty()) {
+      a.replyTo().tell(new NodeAgent.Session(null, null, null, null, tags.isEmpty()
+          ? "no runtime node is available" : "no runtime node matches tags " + tags));
+      return this;
+    }
+    ContainerSpec base = ContainerSpec.of(a.formation().release(), "run", 1, 0);
+    nodes.get(node.get().address()).agent.tell(
+        new NodeAgent.OpenSession(base, a.command(), a.tty(), a.columns(), a.rows(), a.replyTo()));
     return this;
   }
 

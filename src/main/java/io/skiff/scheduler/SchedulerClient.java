@@ -106,6 +106,21 @@ public final class SchedulerClient {
     return ask(r -> new Scheduler.Run(formation, command, r), settings.runTimeout().plusSeconds(60));
   }
 
+  /** Opens an interactive run of {@code command} in a one-off container of the formation's release. */
+  public CompletionStage<NodeAgent.Session> attach(Formation formation, String command, boolean tty, int columns, int rows) {
+    return ask(r -> new Scheduler.Attach(formation, command, tty, columns, rows, r), settings.deployTimeout());
+  }
+
+  /** The exit code of an interactive run, once its container has exited. */
+  public CompletionStage<NodeAgent.Exited> exit(NodeAgent.Session session) {
+    return Asks.direct(AskPattern.ask(session.agent(), r -> new NodeAgent.AwaitExit(session.container(), r),
+        settings.runTimeout().plusSeconds(60), system.scheduler()));
+  }
+
+  public ActorSystem<?> system() {
+    return system;
+  }
+
   private <T> CompletionStage<T> ask(Function<ActorRef<T>, Scheduler.Command> message, Duration timeout) {
     return Asks.direct(AskPattern.ask(scheduler, message::apply, timeout, system.scheduler()));
   }

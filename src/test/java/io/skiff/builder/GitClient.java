@@ -125,6 +125,18 @@ final class GitClient {
     return run(dir, cmd.toArray(String[]::new));
   }
 
+  /** {@code ssh} to the builder as this user; {@code stdin} (may be null) is fed to the remote command. */
+  Result ssh(int port, Path stdin, String... remote) {
+    List<String> cmd = new ArrayList<>(List.of("ssh", "-i", key.toString(), "-o", "UserKnownHostsFile=" + knownHosts,
+        "-o", "StrictHostKeyChecking=accept-new", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
+        "-p", String.valueOf(port)));
+    cmd.addAll(List.of(remote));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
+    pb.environment().put("HOME", home.toString());
+    if (stdin != null) pb.redirectInput(stdin.toFile());
+    return exec(pb, TIMEOUT);
+  }
+
   /** Runs a command and fails the test unless it exits 0. */
   Result check(Path dir, String... command) {
     Result r = run(dir, command);

@@ -76,6 +76,31 @@ class GitPushDeployTest {
     assertTrue(body.startsWith("HTTP/1.1 200") && body.endsWith("<p>first push</p>\n"), body);
   }
 
+  @Test
+  void runOverSshGivesAnInteractiveContainerOfTheRunningRelease() throws IOException {
+    Pusher owner = f.user("runner");
+    String app = f.app(owner);
+    Path repo = owner.git().repoFrom(HELLO, "hello");
+    assertTrue(owner.git().push(repo, GitClient.url(f.node(0).sshPort(), app), "main").ok());
+    assertEquals(201, owner.api().post("/v1/apps/" + app + "/config", Map.of("values", Map.of("FOO", "bar"))).status());
+    int port = f.node(0).sshPort();
+
+    GitClient.Result oneShot = owner.git().ssh(port, null, "git@127.0.0.1", "run", app, "echo hi $FOO from $SKIFF_RELEASE; exit 4");
+    assertEquals(4, oneShot.exit(), oneShot::toString);
+    assertTrue(oneShot.output().contains("hi bar from v3"), oneShot::toString);
+
+    Path input = owner.git().home().resolve("session.txt");
+    java.nio.file.Files.writeString(input, "echo $((6*7)) $FOO\nexit 5\n");
+    GitClient.Result session = owner.git().ssh(port, input, "-tt", "git@127.0.0.1", "run", app, "sh");
+    assertEquals(5, session.exit(), session::toString);
+    assertTrue(session.output().contains("42 bar"), session::toString);
+
+    Pusher stranger = f.user("stranger");
+    GitClient.Result refused = stranger.git().ssh(port, null, "git@127.0.0.1", "run", app, "id");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertTrue(refused.output().contains("may not run commands in " + app), refused::toString);
+  }
+
   /** GET / through the router with Host: <app>.skiff.local (the raw response). */
   private static String get(String app) {
     try (Socket s = new Socket("127.0.0.1", f.node(0).routerPort())) {
