@@ -48,8 +48,11 @@ public final class Views {
         r.build() == null ? null : r.build().uuid(), r.created());
   }
 
+  /** A release; one whose containers never became ready also says why ({@code failed}, not in Deis). */
   public static Map<String, Object> release(AppQueries.ReleaseRow r) {
-    return release(r.app(), r.uuid(), r.owner(), r.version(), r.summary(), r.config().uuid(), r.buildUuid(), r.created());
+    Map<String, Object> m = release(r.app(), r.uuid(), r.owner(), r.version(), r.summary(), r.config().uuid(), r.buildUuid(), r.created());
+    if (r.failure() != null) m.put("failed", r.failure());
+    return m;
   }
 
   private static Map<String, Object> release(
@@ -95,7 +98,7 @@ public final class Views {
   public static Map<String, Object> container(App.Summary app, io.skiff.scheduler.ContainerStatus c) {
     String uuid = java.util.UUID.nameUUIDFromBytes((c.name() + "#" + c.generation()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     Map<String, Object> m = obj("owner", app.owner(), "app", app.id(), "release", "v" + c.version(), "type", c.type(),
-        "num", c.num(), "state", c.state(), "uuid", uuid, "created", c.started(), "updated", c.started());
+        "num", c.num(), "state", c.state(), "uuid", uuid, "created", Dates.deis(c.started()), "updated", Dates.deis(c.started()));
     m.put("node", c.node());
     m.put("port", c.port());
     if (c.reason() != null) m.put("reason", c.reason());

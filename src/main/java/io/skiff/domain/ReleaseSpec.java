@@ -37,6 +37,13 @@ public record ReleaseSpec(
         config.tags(), HealthCheck.fromConfig(config.values()));
   }
 
+  /** Config values are secrets: never print them (logs, dead letters, errors). */
+  @Override
+  public String toString() {
+    return "ReleaseSpec[" + app + " v" + version + ", image=" + image + ", env keys=" + new java.util.TreeSet<>(env.keySet())
+        + ", commands=" + commands + ", memory=" + memory + ", cpu=" + cpu + ", tags=" + tags + ", health=" + health + "]";
+  }
+
   /** Whether {@code type} may run: a Procfile type, or {@code cmd} for the image's own command. */
   public boolean hasType(String type) {
     return "cmd".equals(type) || commands.containsKey(type);

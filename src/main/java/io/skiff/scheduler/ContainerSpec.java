@@ -42,6 +42,13 @@ public record ContainerSpec(
     return name(app, version, type, num);
   }
 
+  /** Config values are secrets: never print them (logs, dead letters, errors). */
+  @Override
+  public String toString() {
+    return "ContainerSpec[" + name() + " gen " + generation + ", image=" + image + ", command=" + command
+        + ", env keys=" + new java.util.TreeSet<>(env.keySet()) + ", memory=" + memoryBytes + ", cpu=" + cpuShares + "]";
+  }
+
   /** web and cmd containers take HTTP traffic through the router. */
   public boolean servesHttp() {
     return isHttpType(type);

@@ -15,7 +15,8 @@ public final class AppQueries {
   public record AppRow(String id, String uuid, String owner, Map<String, Integer> structure, Instant created, Instant updated) {}
 
   public record ReleaseRow(
-      String uuid, String app, String owner, int version, String summary, AppConfig config, String buildUuid, Instant created) {}
+      String uuid, String app, String owner, int version, String summary, AppConfig config, String buildUuid, Instant created,
+      String failure) {}
 
   public record BuildRow(
       String uuid, String app, String owner, String image, String sha, Map<String, String> procfile, String dockerfile,
@@ -45,7 +46,7 @@ public final class AppQueries {
   private static ReleaseRow release(ResultSet rs) throws SQLException {
     return new ReleaseRow(rs.getString("uuid"), rs.getString("app"), rs.getString("owner"), rs.getInt("version"),
         rs.getString("summary"), Json.read(rs.getString("config"), AppConfig.class), rs.getString("build_uuid"),
-        Rows.instant(rs, "created"));
+        Rows.instant(rs, "created"), rs.getString("failure"));
   }
 
   private static BuildRow build(ResultSet rs) throws SQLException {

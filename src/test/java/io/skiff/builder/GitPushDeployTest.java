@@ -72,6 +72,8 @@ class GitPushDeployTest {
     assertTrue(broken.output().contains("going down"), broken::toString);
     assertTrue(broken.output().contains("the previous release keeps serving"), broken::toString);
     assertEquals(List.of(3, 2, 1), versions(owner.api(), app), "the failed release stays recorded");
+    String failed = PushFixture.releases(owner.api(), app).get(0).get("failed").asText();
+    assertTrue(failed.contains("web.1 exited with code 7"), failed);
     String body = get(app);
     assertTrue(body.startsWith("HTTP/1.1 200") && body.endsWith("<p>first push</p>\n"), body);
   }
