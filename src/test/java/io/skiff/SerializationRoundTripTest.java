@@ -92,6 +92,12 @@ class SerializationRoundTripTest {
       Class<?> raw = (Class<?>) p.getRawType();
       Type[] args = p.getActualTypeArguments();
       if (raw == ActorRef.class) return ref;
+      if (raw == akka.stream.SourceRef.class) {
+        return akka.stream.javadsl.Source.<Object>empty().runWith(akka.stream.javadsl.StreamRefs.sourceRef(), testKit.system());
+      }
+      if (raw == akka.stream.SinkRef.class) {
+        return akka.stream.javadsl.StreamRefs.<Object>sinkRef().to(akka.stream.javadsl.Sink.ignore()).run(testKit.system());
+      }
       if (raw == Optional.class) return Optional.of(sample(args[0]));
       if (raw == Map.class) return Map.of("web", sample(args[1]));
       if (raw == TreeMap.class) return new TreeMap<>(Map.of("web", sample(args[1])));

@@ -26,6 +26,12 @@ public final class RouteSupport {
     return extractRequest(req -> completeWithFuture(respond(handler)));
   }
 
+  /** For POSTs without a body of interest: the request body is read (and ignored) before answering. */
+  public static Route runIgnoringBody(Supplier<CompletionStage<Reply>> handler) {
+    return toStrictEntity(scala.concurrent.duration.FiniteDuration.apply(10, java.util.concurrent.TimeUnit.SECONDS),
+        () -> run(handler));
+  }
+
   public static CompletionStage<HttpResponse> respond(Supplier<CompletionStage<Reply>> handler) {
     CompletionStage<Reply> stage;
     try {

@@ -37,13 +37,13 @@ public final class SchedulerRoutes {
     return concat(
         pathPrefix("scale", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(body -> scale(id, user, body))))),
         pathPrefix("containers", () -> concat(
-            pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> run(() -> restart(id, user, null, null))))),
+            pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> runIgnoringBody(() -> restart(id, user, null, null))))),
             pathEndOrSingleSlash(() -> get(() -> run(() -> list(id, user, null, null)))),
             pathPrefix(PathMatchers.segment(), type -> concat(
-                pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> run(() -> restart(id, user, type, null))))),
+                pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> runIgnoringBody(() -> restart(id, user, type, null))))),
                 pathEndOrSingleSlash(() -> get(() -> run(() -> list(id, user, type, null)))),
                 pathPrefix(PathMatchers.integerSegment(), num -> concat(
-                    pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> run(() -> restart(id, user, type, num))))),
+                    pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> runIgnoringBody(() -> restart(id, user, type, num))))),
                     pathEndOrSingleSlash(() -> get(() -> run(() -> one(id, user, type, num)))))))))),
         pathPrefix("logs", () -> pathEndOrSingleSlash(() -> get(() -> run(() ->
             access.use(id, user, false).thenApply(app -> { throw ApiError.unavailable(NO_LOGGER); }))))),
@@ -163,7 +163,7 @@ public final class SchedulerRoutes {
     if (app.deployed() != null) return CompletableFuture.completedFuture(new Formation(app.id(), app.deployed(), app.structure()));
     return latest(app).thenApply(latest -> {
       if (latest.build() == null) throw ApiError.badRequest("No build associated with this release to run this command");
-      return new Formation(app.id(), ReleaseSpec.of(app.id(), latest, ctx.scheduler().imageFor(app.id(), latest)), app.structure());
+      return new Formation(app.id(), ReleaseSpec.of(app.id(), app.uuid(), latest, ctx.scheduler().imageFor(app.id(), latest)), app.structure());
     });
   }
 

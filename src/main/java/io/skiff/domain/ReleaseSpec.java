@@ -18,7 +18,8 @@ public record ReleaseSpec(
     Map<String, String> memory,
     Map<String, Integer> cpu,
     Map<String, String> tags,
-    HealthCheck health)
+    HealthCheck health,
+    String appUuid)
     implements CborSerializable {
 
   public ReleaseSpec {
@@ -29,12 +30,15 @@ public record ReleaseSpec(
     tags = Map.copyOf(tags);
   }
 
-  /** The spec of {@code release} (which has a build) running {@code image}. */
-  public static ReleaseSpec of(String app, ReleaseRecord release, String image) {
+  /**
+   * The spec of {@code release} (which has a build) running {@code image}, for the app incarnation
+   * {@code appUuid} (an app destroyed and created again has a new uuid: its containers are new).
+   */
+  public static ReleaseSpec of(String app, String appUuid, ReleaseRecord release, String image) {
     AppConfig config = release.config();
     Map<String, String> commands = release.build() == null ? Map.of() : release.build().procfile();
     return new ReleaseSpec(app, release.version(), image, config.values(), commands, config.memory(), config.cpu(),
-        config.tags(), HealthCheck.fromConfig(config.values()));
+        config.tags(), HealthCheck.fromConfig(config.values()), appUuid);
   }
 
   /** Config values are secrets: never print them (logs, dead letters, errors). */

@@ -31,6 +31,7 @@ final class ContainerRuntime {
   static final String LABEL_PORT = "skiff.port";
   static final String LABEL_GENERATION = "skiff.generation";
   static final String LABEL_NAME = "skiff.name";
+  static final String LABEL_INCARNATION = "skiff.app-uuid";
 
   /** A platform container found on the engine. */
   record Existing(String id, String name, Map<String, String> labels, boolean running) {
@@ -205,6 +206,7 @@ final class ContainerRuntime {
     l.put(LABEL_PORT, String.valueOf(port));
     l.put(LABEL_GENERATION, String.valueOf(spec.generation()));
     l.put(LABEL_NAME, spec.name());
+    if (spec.incarnation() != null) l.put(LABEL_INCARNATION, spec.incarnation());
     return l;
   }
 

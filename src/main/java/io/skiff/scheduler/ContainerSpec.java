@@ -23,7 +23,8 @@ public record ContainerSpec(
     Map<String, String> env,
     Long memoryBytes,
     Integer cpuShares,
-    HealthCheck health)
+    HealthCheck health,
+    String incarnation)
     implements CborSerializable {
 
   public static ContainerSpec of(ReleaseSpec release, String type, int num, int generation) {
@@ -31,7 +32,7 @@ public record ContainerSpec(
     List<String> command = "cmd".equals(type) || procfileCommand == null ? null : List.of("/bin/sh", "-c", procfileCommand);
     String memory = release.memory().get(type);
     return new ContainerSpec(release.app(), release.version(), type, num, generation, release.image(), command,
-        release.env(), memory == null ? null : bytes(memory), release.cpu().get(type), release.health());
+        release.env(), memory == null ? null : bytes(memory), release.cpu().get(type), release.health(), release.appUuid());
   }
 
   public static String name(String app, int version, String type, int num) {

@@ -22,7 +22,8 @@ public record ContainerStatus(
     String state,
     String reason,
     List<String> logTail,
-    Instant started)
+    Instant started,
+    String incarnation)
     implements CborSerializable {
 
   public static final String CREATED = "created";

@@ -71,7 +71,8 @@ final class Converger {
       taken.add(e.port());
       if (stopping.contains(e.name())) continue;
       ContainerSpec spec = wanted == null ? null : wanted.get(e.name());
-      if (wanted != null && (spec == null || spec.generation() != e.generation())) {
+      if (wanted != null && (spec == null || spec.generation() != e.generation()
+          || !java.util.Objects.equals(spec.incarnation(), e.labels().get(ContainerRuntime.LABEL_INCARNATION)))) {
         stop(e);
         continue;
       }
@@ -242,7 +243,8 @@ final class Converger {
     String type = s != null ? s.type() : labels.getOrDefault(ContainerRuntime.LABEL_TYPE, "");
     int num = s != null ? s.num() : parse(labels.get(ContainerRuntime.LABEL_NUM));
     return new ContainerStatus(name, app, version, type, num, t.generation, runtime.nodeName(), settings.containerHost(),
-        t.port, t.state, t.reason, t.logTail, t.started);
+        t.port, t.state, t.reason, t.logTail, t.started,
+        s != null ? s.incarnation() : labels.get(ContainerRuntime.LABEL_INCARNATION));
   }
 
   private static int parse(String s) {

@@ -45,7 +45,7 @@ final class OneOffRun {
   static String create(ContainerRuntime runtime, ContainerSpec spec, String command, boolean stdin, boolean tty) {
     for (int k = spec.num(), tries = 0; ; k++, tries++) {
       ContainerSpec named = new ContainerSpec(spec.app(), spec.version(), "run", k, 0, spec.image(), null, spec.env(),
-          spec.memoryBytes(), spec.cpuShares(), null);
+          spec.memoryBytes(), spec.cpuShares(), null, spec.incarnation());
       Map<String, String> labels = new HashMap<>();
       labels.put(ContainerRuntime.LABEL_APP, spec.app());
       labels.put(ContainerRuntime.LABEL_RELEASE, String.valueOf(spec.version()));

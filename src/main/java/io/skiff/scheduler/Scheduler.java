@@ -340,7 +340,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private Optional<String> adoptable(ContainerSpec s) {
     for (Map.Entry<String, NodeView> e : nodes.entrySet()) {
       ContainerStatus c = e.getValue().containers.get(s.name());
-      if (c != null && c.generation() == s.generation() && e.getValue().reachable && placeable(e.getKey(), s)) {
+      if (c != null && same(c, s) && e.getValue().reachable && placeable(e.getKey(), s)) {
         return Optional.of(e.getKey());
       }
     }
@@ -386,7 +386,12 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     NodeView n = address == null ? null : nodes.get(address);
     if (n == null) return null;
     ContainerStatus c = n.containers.get(s.name());
-    return c != null && c.generation() == s.generation() ? c : null;
+    return c != null && same(c, s) ? c : null;
+  }
+
+  /** The container of this spec: same generation and the same app incarnation (not a destroyed namesake). */
+  private static boolean same(ContainerStatus c, ContainerSpec s) {
+    return c.generation() == s.generation() && java.util.Objects.equals(c.incarnation(), s.incarnation());
   }
 
   // ---- rollouts, scaling, restarts ----

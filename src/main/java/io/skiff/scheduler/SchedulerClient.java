@@ -78,7 +78,7 @@ public final class SchedulerClient {
    */
   public CompletionStage<Deployment> deploy(App.Summary app, ReleaseRecord rel) {
     if (rel.build() == null) return CompletableFuture.completedFuture(new Deployment(true, rel.version(), "nothing to run", List.of()));
-    ReleaseSpec spec = ReleaseSpec.of(app.id(), rel, imageFor(app.id(), rel));
+    ReleaseSpec spec = ReleaseSpec.of(app.id(), app.uuid(), rel, imageFor(app.id(), rel));
     return apply(new Formation(app.id(), spec, app.structure())).thenCompose(o -> o.ok()
         ? this.<App.Summary>askApp(app.id(), r -> new App.MarkDeployed(spec, r))
             .thenApply(a -> new Deployment(true, rel.version(), o.message(), List.of()))

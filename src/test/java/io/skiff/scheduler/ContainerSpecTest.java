@@ -16,7 +16,7 @@ class ContainerSpecTest {
   private static final ReleaseSpec RELEASE = new ReleaseSpec("shop", 7, "reg/shop:v7",
       Map.of("DATABASE_URL", "postgres://u:s3cr3t@db/shop", "HEALTHCHECK_URL", "/up"),
       Map.of("web", "exec ./server", "worker", "./work"), Map.of("web", "512M", "worker", "1g"), Map.of("web", 512),
-      Map.of(), HealthCheck.fromConfig(Map.of("HEALTHCHECK_URL", "up", "HEALTHCHECK_TIMEOUT", "2.5")));
+      Map.of(), HealthCheck.fromConfig(Map.of("HEALTHCHECK_URL", "up", "HEALTHCHECK_TIMEOUT", "2.5")), "app-uuid");
 
   @Test
   void aProcfileTypeRunsItsCommandThroughTheShellAndCmdRunsTheImagesOwn() {

@@ -59,7 +59,7 @@ class SchedulerTest {
   }
 
   private static ReleaseSpec release(String app, int version, Map<String, String> tags) {
-    return new ReleaseSpec(app, version, "img:" + version, Map.of(), Map.of("web", "run"), Map.of(), Map.of(), tags, null);
+    return new ReleaseSpec(app, version, "img:" + version, Map.of(), Map.of("web", "run"), Map.of(), Map.of(), tags, null, "uuid-" + app);
   }
 
   private static Scheduler.NodeReport report(TestProbe<NodeAgent.Command> agent, String node, Map<String, String> labels,
@@ -69,7 +69,7 @@ class SchedulerTest {
 
   private static ContainerStatus status(ContainerSpec s, String state, String reason, List<String> logs) {
     return new ContainerStatus(s.name(), s.app(), s.version(), s.type(), s.num(), s.generation(), "n", "127.0.0.1",
-        40000 + s.num(), state, reason, logs, Instant.now());
+        40000 + s.num(), state, reason, logs, Instant.now(), s.incarnation());
   }
 
   private static List<ContainerSpec> awaitAssign(TestProbe<NodeAgent.Command> agent, Predicate<List<ContainerSpec>> wanted) {
@@ -139,5 +139,28 @@ class SchedulerTest {
     scheduler.tell(report(agent, "solo", Map.of(), List.of(status(v2, "up", null, List.of()), status(v4, "up", null, List.of()))));
     assertTrue(reply.receiveMessage().ok());
     assertEquals(List.of("roll_v4.web.1"), names(awaitAssign(agent, l -> l.size() == 1)), "v2 stops after the drain");
+  }
+
+  @Test
+  void aDestroyedAppsContainerIsNotTakenForItsNamesakesRelease() {
+    ActorRef<Scheduler.Command> scheduler = scheduler();
+    TestProbe<NodeAgent.Command> agent = kit.createTestProbe();
+    scheduler.tell(report(agent, "solo2", Map.of(), List.of()));
+    TestProbe<Scheduler.Outcome> reply = kit.createTestProbe();
+    ReleaseSpec first = release("again", 2, Map.of());
+    scheduler.tell(new Scheduler.Apply(new Formation("again", first, Map.of("web", 1)), reply.ref()));
+    ContainerSpec old = awaitAssign(agent, l -> l.size() == 1).get(0);
+    scheduler.tell(report(agent, "solo2", Map.of(), List.of(status(old, "up", null, List.of()))));
+    assertTrue(reply.receiveMessage().ok());
+    scheduler.tell(new Scheduler.Remove("again", kit.<Scheduler.Outcome>createTestProbe().ref()));
+
+    ReleaseSpec reborn = new ReleaseSpec("again", 2, "img:2", Map.of(), Map.of("web", "run"), Map.of(), Map.of(), Map.of(), null, "uuid-reborn");
+    scheduler.tell(new Scheduler.Apply(new Formation("again", reborn, Map.of("web", 1)), reply.ref()));
+    ContainerSpec fresh = awaitAssign(agent, l -> l.size() == 1 && "uuid-reborn".equals(l.get(0).incarnation())).get(0);
+    assertEquals(old.name(), fresh.name(), "same name, other incarnation");
+    scheduler.tell(report(agent, "solo2", Map.of(), List.of(status(old, "up", null, List.of())))); // stale: the old one
+    reply.expectNoMessage(Duration.ofMillis(800));
+    scheduler.tell(report(agent, "solo2", Map.of(), List.of(status(fresh, "up", null, List.of()))));
+    assertTrue(reply.receiveMessage().ok());
   }
 }
