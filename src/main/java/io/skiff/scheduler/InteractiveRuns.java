@@ -102,10 +102,10 @@ final class InteractiveRuns {
       // the output ends here either way
     }
     stdin.finish();
+    exit.complete(code); // before the output ends: the client asks for the code when it sees the end
     output.complete();
     runtime.remove(id);
-    exit.complete(code);
-    exits.remove(id);
+    CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS).execute(() -> exits.remove(id));
   }
 
   /** The exit code of a session's container, once it has exited. */
