@@ -23,6 +23,8 @@ final class Converger {
   private static final Logger log = LoggerFactory.getLogger(Converger.class);
   private static final int LOG_LINES = 20;
   private static final Duration STABLE = Duration.ofSeconds(60);
+  /** A serving container leaves the routes only after this many failed probes in a row (a busy app is slow to accept). */
+  private static final int DOWN_AFTER = 3;
 
   /** What the agent remembers of one container between passes. */
   private static final class Tracked {
@@ -37,6 +39,7 @@ final class Converger {
     int crashes;
     Instant nextAttempt = Instant.EPOCH;
     int healthFailures;
+    int probeFailures;
     Instant upSince;
   }
 
@@ -182,7 +185,9 @@ final class Converger {
       return;
     }
     Instant now = Instant.now();
-    if (!Probes.accepts("127.0.0.1", t.port, 300)) {
+    boolean serving = t.upSince != null;
+    if (!Probes.accepts("127.0.0.1", t.port, serving ? 1000 : 300)) {
+      if (serving && ++t.probeFailures < DOWN_AFTER) return;
       notReady(t, "not accepting connections on PORT=" + t.port,
           Duration.between(t.started, now).compareTo(settings.readyTimeout()) > 0,
           "did not accept connections on PORT=" + t.port + " within " + settings.readyTimeout().toSeconds() + " s");
@@ -200,6 +205,7 @@ final class Converger {
       return;
     }
     t.healthFailures++;
+    if (serving && t.healthFailures < settings.healthAttempts()) return;
     notReady(t, failure, t.healthFailures >= settings.healthAttempts(), failure);
   }
 
@@ -219,6 +225,7 @@ final class Converger {
     t.state = ContainerStatus.UP;
     t.reason = null;
     t.healthFailures = 0;
+    t.probeFailures = 0;
   }
 
   private void stop(ContainerRuntime.Existing e) {
