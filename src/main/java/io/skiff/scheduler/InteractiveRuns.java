@@ -64,13 +64,19 @@ final class InteractiveRuns {
         .run(system);
     input.second().whenComplete((done, err) -> stdin.finish());
     ResultCallback.Adapter<Frame> attached = runtime.streams().attachContainerCmd(id)
-        .withStdIn(stdin).withStdOut(true).withStdErr(true).withFollowStream(true)
+        .withStdIn(stdin).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true)
         .exec(new ResultCallback.Adapter<>() {
           @Override
           public void onNext(Frame frame) {
             output.first().offer(ByteString.fromArray(frame.getPayload())).toCompletableFuture().join();
           }
         });
+    try {
+      // the attach is asynchronous: start the container only once it is in place, or early output is lost
+      attached.awaitStarted(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       runtime.calls().startContainerCmd(id).exec();
       if (o.tty() && o.columns() > 0 && o.rows() > 0) resize(id, o.columns(), o.rows());

@@ -35,8 +35,8 @@ class GitPushDeployTest {
     f = PushFixture.start(1, Map.of(
         "akka.cluster.roles", List.of("controller", "builder", "registry", "runtime", "router"),
         "skiff.runtime.node-name", NODE,
-        "skiff.runtime.port-range-start", 33000,
-        "skiff.runtime.port-range-end", 33099));
+        "skiff.runtime.port-range-start", 22500,
+        "skiff.runtime.port-range-end", 22599));
   }
 
   @AfterAll

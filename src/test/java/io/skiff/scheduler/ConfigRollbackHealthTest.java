@@ -29,7 +29,7 @@ class ConfigRollbackHealthTest {
   @BeforeAll
   @Timeout(120)
   static void start() {
-    node = RuntimeNode.start("itest-release-1", 33200);
+    node = RuntimeNode.start("itest-release-1", 22200);
     node.createApp(APP);
     assertEquals(2, node.deploy(APP, RuntimeNode.echoWeb()));
     node.awaitPage(APP, page -> page.equals(APP + "_v2.web.1 FOO=\n"), "v2 without FOO");

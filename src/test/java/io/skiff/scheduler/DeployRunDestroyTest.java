@@ -31,7 +31,7 @@ class DeployRunDestroyTest {
   @BeforeAll
   @Timeout(120)
   static void start() {
-    node = RuntimeNode.start("itest-deploy-1", 33000);
+    node = RuntimeNode.start("itest-deploy-1", 22000);
     node.createApp(APP);
   }
 

@@ -32,7 +32,7 @@ class ScaleAndCrashTest {
   @BeforeAll
   @Timeout(120)
   static void start() {
-    node = RuntimeNode.start("itest-scale-1", 33100);
+    node = RuntimeNode.start("itest-scale-1", 22100);
     node.createApp(APP);
     assertEquals(2, node.deploy(APP, RuntimeNode.echoWeb()));
   }

@@ -70,8 +70,8 @@ class SchedulerClusterTest {
   void spreadsReschedulesOnNodeLossAndCleansUpWhenTheNodeReturns() {
     AppImage.hello();
     TestDatabase.reset();
-    TestNode a = start(null, A, 32000);
-    TestNode b = start(a, B, 32100);
+    TestNode a = start(null, A, 23000);
+    TestNode b = start(a, B, 23100);
     ApiClient api = deploy(a, "spread");
     assertEquals(204, api.post("/v1/apps/spread/scale", Map.of("cmd", 0, "web", 2)).status());
     Map<String, Set<String>> placed = eventually(Duration.ofSeconds(20), () -> {
@@ -91,7 +91,7 @@ class SchedulerClusterTest {
     });
     assertEquals(1, containers("skiff.node", B).size(), "the departed node's container is still on the engine");
 
-    start(a, B, 32100);
+    start(a, B, 23100);
     eventually(Duration.ofSeconds(30), () -> {
       assertTrue(containers("skiff.node", B).isEmpty(), "the returning node removes what it no longer runs");
       return null;
@@ -108,7 +108,7 @@ class SchedulerClusterTest {
   void aRestartedNodeAdoptsItsRunningContainers() {
     AppImage.hello();
     TestDatabase.reset();
-    TestNode a = start(null, A, 32200);
+    TestNode a = start(null, A, 23200);
     ApiClient api = deploy(a, "adopt");
     List<String> before = containers("skiff.app", "adopt");
     assertEquals(1, before.size(), before.toString());
@@ -116,7 +116,7 @@ class SchedulerClusterTest {
     nodes.remove(a);
     assertEquals(before, containers("skiff.app", "adopt"), "containers outlive their agent");
 
-    TestNode again = start(null, A, 32200);
+    TestNode again = start(null, A, 23200);
     ApiClient api2 = again.client().as(again.client().login("owner-adopt", "pw-adopt-1"));
     eventually(Duration.ofSeconds(30), () -> {
       assertEquals(Map.of(A, Set.of("cmd.1")), upByNode(api2, "adopt"));

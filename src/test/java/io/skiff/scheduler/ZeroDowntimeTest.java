@@ -37,7 +37,7 @@ class ZeroDowntimeTest {
   @BeforeAll
   @Timeout(120)
   static void start() {
-    node = RuntimeNode.start("itest-zero-1", 33300);
+    node = RuntimeNode.start("itest-zero-1", 22300);
     node.createApp(APP);
     assertEquals(2, node.deploy(APP, RuntimeNode.echoWeb()));
     ApiClient.Response r = node.api.post("/v1/apps/" + APP + "/scale", Map.of("web", 2));
