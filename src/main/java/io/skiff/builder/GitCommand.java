@@ -7,7 +7,6 @@ import io.skiff.store.Database;
 import io.skiff.store.User;
 import io.skiff.store.UserStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,9 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
@@ -29,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * authorize the key's user on the app (owner, collaborator or admin, as the API), then serve
  * the app's repository. Always ends with an exit status so the git client never hangs.
  */
-final class GitCommand implements Command {
+final class GitCommand extends SshCommand {
   private static final Logger log = LoggerFactory.getLogger(GitCommand.class);
 
   /** What every command needs; built once per node. */
@@ -55,10 +52,6 @@ final class GitCommand implements Command {
   private final ExecutorService executor;
   private final String app;
   private final boolean receive;
-  private InputStream in;
-  private OutputStream out;
-  private OutputStream err;
-  private ExitCallback exit;
   private String user;
 
   GitCommand(Deps deps, ExecutorService executor, String app, boolean receive) {
@@ -150,37 +143,10 @@ final class GitCommand implements Command {
     }
   }
 
-  @Override
-  public void destroy(ChannelSession channel) {
-    // the executor task ends when the streams close
-  }
-
-  @Override
-  public void setInputStream(InputStream in) {
-    this.in = in;
-  }
-
-  @Override
-  public void setOutputStream(OutputStream out) {
-    this.out = out;
-  }
-
-  @Override
-  public void setErrorStream(OutputStream err) {
-    this.err = err;
-  }
-
-  @Override
-  public void setExitCallback(ExitCallback callback) {
-    this.exit = callback;
-  }
-
   /** A command that is refused outright (not a git command of ours). */
-  static final class Refused implements Command {
+  static final class Refused extends SshCommand {
     private final ExecutorService executor;
     private final String message;
-    private OutputStream err;
-    private ExitCallback exit;
 
     Refused(ExecutorService executor, String message) {
       this.executor = executor;
@@ -193,25 +159,6 @@ final class GitCommand implements Command {
         say(err, "skiff: " + message);
         exit.onExit(1, message);
       });
-    }
-
-    @Override
-    public void destroy(ChannelSession channel) {}
-
-    @Override
-    public void setInputStream(InputStream in) {}
-
-    @Override
-    public void setOutputStream(OutputStream out) {}
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-      this.err = err;
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback callback) {
-      this.exit = callback;
     }
   }
 }

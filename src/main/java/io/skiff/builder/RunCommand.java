@@ -7,17 +7,13 @@ import io.skiff.domain.Formation;
 import io.skiff.scheduler.NodeAgent;
 import io.skiff.scheduler.SchedulerClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.channel.PtyMode;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +23,13 @@ import org.slf4j.LoggerFactory;
  * runtime node the scheduler picks; stdin, stdout and window size travel over Akka stream refs.
  * The ssh exit status is the command's.
  */
-final class RunCommand implements Command {
+final class RunCommand extends SshCommand {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
   private final GitCommand.Deps deps;
   private final ExecutorService executor;
   private final String app;
   private final String command;
-  private InputStream in;
-  private OutputStream out;
-  private OutputStream err;
-  private ExitCallback exit;
 
   RunCommand(GitCommand.Deps deps, ExecutorService executor, String app, String command) {
     this.deps = deps;
@@ -105,30 +97,5 @@ final class RunCommand implements Command {
     } catch (NumberFormatException e) {
       return 0;
     }
-  }
-
-  @Override
-  public void destroy(ChannelSession channel) {
-    // the session ends when the container exits (or at the run time limit)
-  }
-
-  @Override
-  public void setInputStream(InputStream in) {
-    this.in = in;
-  }
-
-  @Override
-  public void setOutputStream(OutputStream out) {
-    this.out = out;
-  }
-
-  @Override
-  public void setErrorStream(OutputStream err) {
-    this.err = err;
-  }
-
-  @Override
-  public void setExitCallback(ExitCallback callback) {
-    this.exit = callback;
   }
 }
