@@ -13,7 +13,6 @@ import io.skiff.domain.Release;
 import io.skiff.domain.ReleaseRecord;
 import io.skiff.domain.ReleaseSpec;
 import io.skiff.scheduler.ContainerStatus;
-import io.skiff.scheduler.Scheduler;
 import io.skiff.store.User;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -80,7 +79,7 @@ public final class SchedulerRoutes {
       });
     }
     return ctx.scheduler().apply(new Formation(app.id(), app.deployed(), app.structure())).thenApply(o -> {
-      if (!o.ok()) throw ApiError.unavailable(describe(o));
+      if (!o.ok()) throw ApiError.unavailable(o.describe());
       return o;
     });
   }
@@ -134,7 +133,7 @@ public final class SchedulerRoutes {
             if (type == null) return Reply.ok(List.of());
             throw ApiError.notFound();
           }
-          if (!o.ok()) throw ApiError.unavailable(describe(o));
+          if (!o.ok()) throw ApiError.unavailable(o.describe());
           return Reply.ok(o.containers().stream()
               .filter(c -> (type == null || type.equals(c.type())) && (num == null || num == c.num()))
               .map(c -> Views.container(app, c)).toList());
@@ -169,10 +168,5 @@ public final class SchedulerRoutes {
 
   private CompletionStage<ReleaseRecord> latest(App.Summary app) {
     return access.<ReleaseRecord>askRelease(app.uuid(), r -> new Release.GetLatest(app.id(), app.owner(), r));
-  }
-
-  private static String describe(Scheduler.Outcome o) {
-    if (o.logTail().isEmpty()) return o.message();
-    return o.message() + "\n--- last log lines ---\n" + String.join("\n", o.logTail());
   }
 }

@@ -80,9 +80,7 @@ final class ContainerRuntime {
   /** Creates and starts {@code spec} on host networking, listening on {@code port}. */
   String start(ContainerSpec spec, int port, Duration pullTimeout) {
     ensureImage(spec.image(), pullTimeout);
-    HostConfig host = HostConfig.newHostConfig().withNetworkMode("host").withInit(true);
-    if (spec.memoryBytes() != null) host.withMemory(spec.memoryBytes()).withMemorySwap(-1L);
-    if (spec.cpuShares() != null && spec.cpuShares() > 0) host.withCpuShares(spec.cpuShares());
+    HostConfig host = hostConfig(spec);
     String id;
     try {
       id = create(spec, port, host, spec.name());
@@ -196,7 +194,15 @@ final class ContainerRuntime {
     }
   }
 
-  private Map<String, String> labels(ContainerSpec spec, int port) {
+  /** Host networking, an init process (signals reach the app), and the spec's memory and cpu limits. */
+  static HostConfig hostConfig(ContainerSpec spec) {
+    HostConfig host = HostConfig.newHostConfig().withNetworkMode("host").withInit(true);
+    if (spec.memoryBytes() != null) host.withMemory(spec.memoryBytes()).withMemorySwap(-1L);
+    if (spec.cpuShares() != null && spec.cpuShares() > 0) host.withCpuShares(spec.cpuShares());
+    return host;
+  }
+
+  Map<String, String> labels(ContainerSpec spec, int port) {
     Map<String, String> l = new HashMap<>();
     l.put(LABEL_APP, spec.app());
     l.put(LABEL_RELEASE, String.valueOf(spec.version()));

@@ -4,11 +4,8 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,20 +43,12 @@ final class OneOffRun {
     for (int k = spec.num(), tries = 0; ; k++, tries++) {
       ContainerSpec named = new ContainerSpec(spec.app(), spec.version(), "run", k, 0, spec.image(), null, spec.env(),
           spec.memoryBytes(), spec.cpuShares(), null, spec.incarnation());
-      Map<String, String> labels = new HashMap<>();
-      labels.put(ContainerRuntime.LABEL_APP, spec.app());
-      labels.put(ContainerRuntime.LABEL_RELEASE, String.valueOf(spec.version()));
-      labels.put(ContainerRuntime.LABEL_TYPE, "run");
-      labels.put(ContainerRuntime.LABEL_NUM, String.valueOf(k));
-      labels.put(ContainerRuntime.LABEL_NODE, runtime.nodeName());
-      HostConfig host = HostConfig.newHostConfig().withNetworkMode("host").withInit(true);
-      if (spec.memoryBytes() != null) host.withMemory(spec.memoryBytes()).withMemorySwap(-1L);
       try {
         return runtime.calls().createContainerCmd(spec.image())
             .withName(named.name())
             .withEnv(ContainerRuntime.env(named, 0))
-            .withLabels(labels)
-            .withHostConfig(host)
+            .withLabels(runtime.labels(named, 0))
+            .withHostConfig(ContainerRuntime.hostConfig(named))
             .withEntrypoint("/bin/sh", "-c")
             .withCmd(command)
             .withTty(tty)

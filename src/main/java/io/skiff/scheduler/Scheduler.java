@@ -59,7 +59,17 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       ActorRef<NodeAgent.Session> replyTo) implements Command {}
 
   public record Outcome(boolean ok, String message, List<String> logTail, List<ContainerStatus> containers)
-      implements CborSerializable {}
+      implements CborSerializable {
+    /** The message with the failing container's last log lines, for the API or a git push. */
+    public String describe() {
+      return describe(message, logTail);
+    }
+
+    static String describe(String message, List<String> logTail) {
+      if (logTail.isEmpty()) return message;
+      return message + "\n--- last log lines ---\n" + String.join("\n", logTail);
+    }
+  }
 
   private record Loaded(List<Formation> formations, String error) implements Command {}
 
@@ -231,7 +241,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       return this;
     }
     if (!runtimeMembers()) {
-      r.replyTo().tell(new Outcome(false, "no runtime node is available", List.of(), List.of()));
+      r.replyTo().tell(new Outcome(false, noNode(Map.of()), List.of(), List.of()));
       return this;
     }
     keys.forEach(k -> {
@@ -247,30 +257,28 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   }
 
   private Behavior<Command> onRun(Run r) {
-    Map<String, String> tags = r.formation().release().tags();
-    Optional<Placement.Node> node = Placement.choose(liveNodes(), tags, Map.of(), totals());
-    if (node.isEmpty()) {
-      r.replyTo().tell(new NodeAgent.RunResult(-1, "", tags.isEmpty()
-          ? "no runtime node is available" : "no runtime node matches tags " + tags));
-      return this;
-    }
+    Optional<NodeView> node = oneOffNode(r.formation());
     ContainerSpec base = ContainerSpec.of(r.formation().release(), "run", 1, 0);
-    nodes.get(node.get().address()).agent.tell(new NodeAgent.RunOnce(base, r.command(), r.replyTo()));
+    if (node.isEmpty()) r.replyTo().tell(new NodeAgent.RunResult(-1, "", noNode(r.formation().release().tags())));
+    else node.get().agent.tell(new NodeAgent.RunOnce(base, r.command(), r.replyTo()));
     return this;
   }
 
   private Behavior<Command> onAttach(Attach a) {
-    Map<String, String> tags = a.formation().release().tags();
-    Optional<Placement.Node> node = Placement.choose(liveNodes(), tags, Map.of(), totals());
-    if (node.isEmpty()) {
-      a.replyTo().tell(new NodeAgent.Session(null, null, null, null, tags.isEmpty()
-          ? "no runtime node is available" : "no runtime node matches tags " + tags));
-      return this;
-    }
+    Optional<NodeView> node = oneOffNode(a.formation());
     ContainerSpec base = ContainerSpec.of(a.formation().release(), "run", 1, 0);
-    nodes.get(node.get().address()).agent.tell(
-        new NodeAgent.OpenSession(base, a.command(), a.tty(), a.columns(), a.rows(), a.replyTo()));
+    if (node.isEmpty()) a.replyTo().tell(new NodeAgent.Session(null, null, null, null, noNode(a.formation().release().tags())));
+    else node.get().agent.tell(new NodeAgent.OpenSession(base, a.command(), a.tty(), a.columns(), a.rows(), a.replyTo()));
     return this;
+  }
+
+  /** Where a one-off container of {@code f}'s release runs: the least busy live node matching its tags. */
+  private Optional<NodeView> oneOffNode(Formation f) {
+    return Placement.choose(liveNodes(), f.release().tags(), Map.of(), totals()).map(n -> nodes.get(n.address()));
+  }
+
+  private static String noNode(Map<String, String> tags) {
+    return tags.isEmpty() ? "no runtime node is available" : "no runtime node matches tags " + tags;
   }
 
   private Behavior<Command> onReachability(Reachability r) {
@@ -498,7 +506,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       } else if (!placement.containsKey(s.name()) && p.problem == null) {
         Map<String, String> tags = tags(s);
         if (liveNodes().stream().noneMatch(n -> Placement.matches(n, tags))) {
-          p.problem = tags.isEmpty() ? "no runtime node is available" : "no runtime node matches tags " + tags;
+          p.problem = noNode(tags);
         }
       }
       p.waitingOn.add(s.type() + "." + s.num() + " " + (c == null ? "not started" : c.state()));

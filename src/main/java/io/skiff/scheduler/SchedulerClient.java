@@ -31,8 +31,7 @@ public final class SchedulerClient {
   public record Deployment(boolean ok, int version, String message, List<String> logTail) {
     /** The message with the failing container's last log lines, for the API or a git push. */
     public String describe() {
-      if (logTail.isEmpty()) return message;
-      return message + "\n--- last log lines ---\n" + String.join("\n", logTail);
+      return Scheduler.Outcome.describe(message, logTail);
     }
   }
 

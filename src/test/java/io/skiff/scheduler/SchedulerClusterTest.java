@@ -132,27 +132,11 @@ class SchedulerClusterTest {
 
   /** Names and ids of the containers labelled {@code label=value}, running or not. */
   private static List<String> containers(String label, String value) {
-    return docker("ps", "-a", "--filter", "label=" + label + "=" + value, "--format", "{{.Names}} {{.ID}}")
+    return DockerCli.run("docker", "ps", "-a", "--filter", "label=" + label + "=" + value, "--format", "{{.Names}} {{.ID}}")
         .lines().filter(l -> !l.isBlank()).toList();
   }
 
   private static void removeNode(String nodeName) {
-    for (String line : containers("skiff.node", nodeName)) docker("rm", "-f", line.split(" ")[1]);
-  }
-
-  private static String docker(String... args) {
-    List<String> command = new ArrayList<>(List.of("docker"));
-    command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
-      return out;
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    DockerCli.removeLabelled("skiff.node=" + nodeName);
   }
 }
