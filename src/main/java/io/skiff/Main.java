@@ -13,9 +13,9 @@ import io.skiff.cluster.NodeStatus;
 import io.skiff.registry.RegistryProcess;
 import io.skiff.registry.RegistrySettings;
 import io.skiff.registry.ReleaseImages;
-import io.skiff.scheduler.DockerEngine;
-import io.skiff.scheduler.NodeAgent;
-import io.skiff.scheduler.RuntimeSettings;
+import io.skiff.docker.DockerEngine;
+import io.skiff.runtime.NodeAgent;
+import io.skiff.runtime.RuntimeSettings;
 import io.skiff.scheduler.SchedulerClient;
 import io.skiff.store.AppQueries;
 import io.skiff.controller.ApiContext;
@@ -78,7 +78,7 @@ public final class Main {
       system.systemActorOf(RegistryProcess.create(registry), "registry", Props.empty());
     }
     if (cluster.selfMember().hasRole("runtime")) {
-      system.systemActorOf(NodeAgent.create(scheduler.ref(), docker, RuntimeSettings.create(system)), "node-agent", Props.empty());
+      system.systemActorOf(NodeAgent.create(scheduler.reportSink(), docker, RuntimeSettings.create(system)), "node-agent", Props.empty());
     }
     if (cluster.selfMember().hasRole("router")) {
       io.skiff.router.Router.start(system, db);

@@ -3,7 +3,7 @@ package io.skiff.builder;
 import akka.actor.typed.ActorSystem;
 import io.skiff.SkiffSettings;
 import io.skiff.registry.ReleaseImages;
-import io.skiff.scheduler.DockerEngine;
+import io.skiff.docker.DockerEngine;
 import io.skiff.store.Database;
 import io.skiff.store.KeyStore;
 import io.skiff.store.UserStore;

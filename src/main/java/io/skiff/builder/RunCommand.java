@@ -4,7 +4,7 @@ import akka.stream.javadsl.StreamConverters;
 import akka.util.ByteString;
 import io.skiff.domain.App;
 import io.skiff.domain.Formation;
-import io.skiff.scheduler.NodeAgent;
+import io.skiff.runtime.NodeAgent;
 import io.skiff.scheduler.SchedulerClient;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;

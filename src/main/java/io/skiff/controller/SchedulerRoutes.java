@@ -12,7 +12,7 @@ import io.skiff.domain.Formation;
 import io.skiff.domain.Release;
 import io.skiff.domain.ReleaseRecord;
 import io.skiff.domain.ReleaseSpec;
-import io.skiff.scheduler.ContainerStatus;
+import io.skiff.runtime.ContainerStatus;
 import io.skiff.store.User;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -95,7 +95,7 @@ public final class Views {
   }
 
   /** A container the Deis way ({@code web.1 up (v3)} in `ps`), plus where it runs. */
-  public static Map<String, Object> container(App.Summary app, io.skiff.scheduler.ContainerStatus c) {
+  public static Map<String, Object> container(App.Summary app, io.skiff.runtime.ContainerStatus c) {
     String uuid = java.util.UUID.nameUUIDFromBytes((c.name() + "#" + c.generation() + "#" + c.incarnation()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     Map<String, Object> m = obj("owner", app.owner(), "app", app.id(), "release", "v" + c.version(), "type", c.type(),
         "num", c.num(), "state", c.state(), "uuid", uuid, "created", Dates.deis(c.started()), "updated", Dates.deis(c.started()));

@@ -1,5 +1,6 @@
 package io.skiff.scheduler;
 
+import io.skiff.runtime.ContainerSpec;
 import akka.actor.typed.ActorRef;
 import io.skiff.domain.Formation;
 import java.time.Instant;

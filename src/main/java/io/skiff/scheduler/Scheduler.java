@@ -1,5 +1,8 @@
 package io.skiff.scheduler;
 
+import io.skiff.runtime.ContainerStatus;
+import io.skiff.runtime.ContainerSpec;
+import io.skiff.runtime.NodeAgent;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -39,8 +42,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   public sealed interface Command extends CborSerializable {}
 
   /** What a node agent runs now; also how the scheduler learns of agents. */
-  public record NodeReport(ActorRef<NodeAgent.Command> agent, String address, String nodeName,
-      Map<String, String> labels, List<ContainerStatus> containers) implements Command {}
+  public record NodeReport(NodeAgent.Report report) implements Command {}
 
   /** Converge an app to {@code formation}: a newer release rolls out, the same one rescales. */
   public record Apply(Formation formation, ActorRef<Outcome> replyTo) implements Command {}
@@ -166,7 +168,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     return reconcile();
   }
 
-  private Behavior<Command> onReport(NodeReport r) {
+  private Behavior<Command> onReport(NodeReport wrapped) {
+    NodeAgent.Report r = wrapped.report();
     NodeView n = nodes.computeIfAbsent(r.address(), a -> new NodeView());
     n.agent = r.agent();
     n.name = r.nodeName();

@@ -1,7 +1,11 @@
 package io.skiff.scheduler;
 
+import io.skiff.runtime.ContainerStatus;
+import io.skiff.runtime.NodeAgent;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.ClusterSingleton;
@@ -61,6 +65,14 @@ public final class SchedulerClient {
 
   public ActorRef<Scheduler.Command> ref() {
     return scheduler;
+  }
+
+  /** Where this node's agent sends its reports: a local forwarder to the singleton. */
+  public ActorRef<NodeAgent.Report> reportSink() {
+    return system.systemActorOf(Behaviors.<NodeAgent.Report>receiveMessage(r -> {
+      scheduler.tell(new Scheduler.NodeReport(r));
+      return Behaviors.same();
+    }), "scheduler-reports", Props.empty());
   }
 
   /** The image release {@code rel} runs: its published image if the build is ours, else the build's own. */

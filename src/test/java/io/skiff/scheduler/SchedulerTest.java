@@ -1,5 +1,8 @@
 package io.skiff.scheduler;
 
+import io.skiff.runtime.ContainerStatus;
+import io.skiff.runtime.ContainerSpec;
+import io.skiff.runtime.NodeAgent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +67,7 @@ class SchedulerTest {
 
   private static Scheduler.NodeReport report(TestProbe<NodeAgent.Command> agent, String node, Map<String, String> labels,
       List<ContainerStatus> containers) {
-    return new Scheduler.NodeReport(agent.ref(), "akka://test@" + node, node, labels, containers);
+    return new Scheduler.NodeReport(new NodeAgent.Report(agent.ref(), "akka://test@" + node, node, labels, containers));
   }
 
   private static ContainerStatus status(ContainerSpec s, String state, String reason, List<String> logs) {

@@ -1,4 +1,4 @@
-package io.skiff.scheduler;
+package io.skiff.runtime;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;

@@ -1,4 +1,4 @@
-package io.skiff.scheduler;
+package io.skiff.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.skiff.scheduler;
+package io.skiff.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;

@@ -1,4 +1,4 @@
-package io.skiff.scheduler;
+package io.skiff.runtime;
 
 import akka.Done;
 import akka.actor.typed.ActorRef;

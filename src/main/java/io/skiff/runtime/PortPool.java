@@ -1,5 +1,6 @@
-package io.skiff.scheduler;
+package io.skiff.runtime;
 
+import io.skiff.docker.DockerException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.skiff.scheduler;
+package io.skiff.runtime;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;

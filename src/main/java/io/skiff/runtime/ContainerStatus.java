@@ -1,4 +1,4 @@
-package io.skiff.scheduler;
+package io.skiff.runtime;
 
 import io.skiff.CborSerializable;
 import java.time.Instant;

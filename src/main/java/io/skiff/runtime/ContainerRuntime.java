@@ -1,5 +1,7 @@
-package io.skiff.scheduler;
+package io.skiff.runtime;
 
+import io.skiff.docker.DockerException;
+import io.skiff.docker.DockerEngine;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;

@@ -1,4 +1,4 @@
-package io.skiff.scheduler;
+package io.skiff.docker;
 
 /** A Docker operation failed; the message is fit to show the user. */
 public final class DockerException extends RuntimeException {

@@ -1,5 +1,6 @@
-package io.skiff.scheduler;
+package io.skiff.runtime;
 
+import io.skiff.docker.DockerEngine;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
@@ -13,6 +14,7 @@ import akka.util.ByteString;
 import io.skiff.CborSerializable;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -48,19 +50,23 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public record Resize(String container, int columns, int rows) implements Command {}
 
+  /** What this node runs now, sent to the scheduler (which also learns of agents this way). */
+  public record Report(ActorRef<Command> agent, String address, String nodeName,
+      Map<String, String> labels, List<ContainerStatus> containers) implements CborSerializable {}
+
   private record Tick() implements Command {}
 
   private record Converged(List<ContainerStatus> statuses, String error) implements Command {}
 
   public static Behavior<Command> create(
-      ActorRef<Scheduler.Command> scheduler, DockerEngine docker, RuntimeSettings settings) {
+      ActorRef<Report> scheduler, DockerEngine docker, RuntimeSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), settings.tick());
       return new NodeAgent(ctx, scheduler, docker, settings);
     }));
   }
 
-  private final ActorRef<Scheduler.Command> scheduler;
+  private final ActorRef<Report> scheduler;
   private final RuntimeSettings settings;
   private final ContainerRuntime runtime;
   private final Converger converger;
@@ -72,7 +78,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private boolean again;
   private Instant lastReport = Instant.EPOCH;
 
-  private NodeAgent(ActorContext<Command> ctx, ActorRef<Scheduler.Command> scheduler, DockerEngine docker, RuntimeSettings settings) {
+  private NodeAgent(ActorContext<Command> ctx, ActorRef<Report> scheduler, DockerEngine docker, RuntimeSettings settings) {
     super(ctx);
     this.scheduler = scheduler;
     this.settings = settings;
@@ -128,7 +134,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private void report() {
     lastReport = Instant.now();
-    scheduler.tell(new Scheduler.NodeReport(getContext().getSelf(), getContext().getSystem().address().toString(),
+    scheduler.tell(new Report(getContext().getSelf(), getContext().getSystem().address().toString(),
         settings.nodeName(), settings.labels(), statuses));
   }
 

@@ -1,4 +1,4 @@
-package io.skiff.scheduler;
+package io.skiff.runtime;
 
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
