@@ -191,6 +191,11 @@ public final class App
   }
 
   @Override
+  public java.util.Set<String> tagsFor(Event event) {
+    return EntityDefaults.PLATFORM_TAGS;
+  }
+
+  @Override
   public RetentionCriteria retentionCriteria() {
     return EntityDefaults.retention();
   }

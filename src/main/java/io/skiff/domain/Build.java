@@ -184,6 +184,11 @@ public final class Build
   }
 
   @Override
+  public java.util.Set<String> tagsFor(Event event) {
+    return EntityDefaults.PLATFORM_TAGS;
+  }
+
+  @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()

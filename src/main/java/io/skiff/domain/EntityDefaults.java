@@ -9,6 +9,8 @@ import java.time.Duration;
 final class EntityDefaults {
   private EntityDefaults() {}
 
+  static final java.util.Set<String> PLATFORM_TAGS = java.util.Set.of(PlatformTag.NAME);
+
   /** Journal failures restart the entity after 200 ms, backing off to 5 s. */
   static BackoffSupervisorStrategy onPersistFailure() {
     return SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1);
