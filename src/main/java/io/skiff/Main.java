@@ -23,6 +23,7 @@ import io.skiff.controller.ApiRoutes;
 import io.skiff.controller.ApiServer;
 import io.skiff.domain.App;
 import io.skiff.domain.Build;
+import io.skiff.events.PlatformEventStream;
 import io.skiff.domain.ReadModel;
 import io.skiff.domain.Release;
 import io.skiff.store.Database;
@@ -124,6 +125,7 @@ public final class Main {
     App.init(system, readModel);
     Release.init(system, readModel);
     Build.init(system, readModel);
+    PlatformEventStream.init(system, db);
     warmUp(system);
     RegistrySettings registry = RegistrySettings.create(system);
     DockerEngine docker = DockerEngine.connect(system.settings().config().getString("skiff.docker.host"));
