@@ -31,6 +31,15 @@ public final class Audit {
   }
 
   /**
+   * Records {@code e}, then completes with {@code value} whether or not the record succeeded (a
+   * failure is logged): for callers that answer only once their change is in the stream, so the
+   * stream's order is the order their clients saw, without failing a change that succeeded.
+   */
+  public static <T> CompletionStage<T> recordThen(ActorSystem<?> system, PlatformEvent e, T value) {
+    return record(system, e).handle((d, err) -> value);
+  }
+
+  /**
    * A rolling restart of {@code app} by {@code user} ({@code scope}: "all", a process type, or
    * "type.num"), recorded as {@code app.restarted}: the scheduler calls this once per restart
    * request it accepted.
