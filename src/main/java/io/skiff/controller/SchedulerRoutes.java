@@ -70,12 +70,15 @@ public final class SchedulerRoutes {
         .thenApply(done -> Reply.noContent());
   }
 
-  /** Applies the new structure to the running release, or deploys the latest if none runs yet. */
+  /**
+   * Applies the new structure to the serving release; if none serves yet (a first deploy that
+   * failed), the app's Release entity rolls the latest out with it.
+   */
   private CompletionStage<Object> converge(App.Summary app, ReleaseRecord latest) {
     if (app.deployed() == null) {
-      return ctx.scheduler().deploy(app, latest).thenApply(d -> {
-        if (!d.ok()) throw ApiError.unavailable(d.describe());
-        return d;
+      return access.deploy(app.uuid(), Release.DeployLatest::new).thenApply(o -> {
+        if (!o.ok()) throw ApiError.unavailable(o.describe());
+        return o;
       });
     }
     return ctx.scheduler().apply(new Formation(app.id(), app.deployed(), app.structure())).thenApply(o -> {

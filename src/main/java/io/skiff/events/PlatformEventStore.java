@@ -66,16 +66,6 @@ public final class PlatformEventStore {
     }
   }
 
-  /** The current name of the app incarnation {@code uuid} (null if unknown). */
-  static String appOfUuid(Connection c, String uuid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM apps WHERE uuid::text = ?")) {
-      ps.setString(1, uuid);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
   /** The highest seq now stored (0 when empty): the anchor of a paged listing. */
   public CompletionStage<Long> lastSeq() {
     return db.run(c -> {

@@ -74,9 +74,7 @@ public final class PlatformEventStream {
       boolean inserted = session.withConnection(c -> {
         PlatformEvent r = row;
         if (r.app() == null && !pid.startsWith(AuditLog.ENTITY_KEY.name() + "|")) {
-          String app = PlatformEventStore.appOfSource(c, pid);
-          if (app == null && pid.startsWith("Release|")) app = PlatformEventStore.appOfUuid(c, PlatformEvents.entityId(pid));
-          r = r.withApp(app);
+          r = r.withApp(PlatformEventStore.appOfSource(c, pid));
         }
         return PlatformEventStore.insert(c, r, pid, envelope.sequenceNr(), ordering);
       });

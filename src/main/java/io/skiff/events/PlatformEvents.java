@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * consumer of the platform stream (the audit table, the logger's {@code platform} lines).
  *
  * <p>What is never copied: config values (a config change carries its key names only), release
- * specs and their environment, build output. Where a domain event does not name its app (a
- * build's success or failure, a release's failed deploy) the result has {@code app == null};
+ * specs and their environment, build and app output. Where a domain event does not name its app
+ * (a build's success or failure) the result has {@code app == null};
  * consumers resolve it from the earlier events of the same persistence id (see
  * {@link PlatformEventStore#appOfSource}).
  */
@@ -98,29 +98,31 @@ public final class PlatformEvents {
     if (event instanceof Release.Released e) {
       ReleaseRecord r = e.release();
       Map<String, String> d = new LinkedHashMap<>();
-      String kind = releaseKind(r);
-      d.put("kind", kind);
+      d.put("kind", e.kind());
+      // Key names only: the values are secrets (r.config() is never read here).
+      if (!e.changedKeys().isEmpty()) d.put("keys", String.join(",", new java.util.TreeSet<>(e.changedKeys())));
       if (r.summary() != null) d.put("summary", r.summary());
-      if (r.build() != null && r.build().sha() != null && !r.build().sha().isEmpty()) d.put("sha", r.build().sha());
-      Kind k = "config".equals(kind) ? Kind.CONFIG_CHANGED : Kind.RELEASE_CREATED;
+      if (r.build() != null) {
+        if (r.build().sha() != null && !r.build().sha().isEmpty()) d.put("sha", r.build().sha());
+        if (r.build().image() != null && !r.build().image().isEmpty()) d.put("image", r.build().image());
+      }
+      Kind k = "config".equals(e.kind()) ? Kind.CONFIG_CHANGED : Kind.RELEASE_CREATED;
       return new PlatformEvent(k, e.appId(), r.owner(), r.version(), d, r.created());
-    } else if (event instanceof Release.DeployFailed e) {
-      return new PlatformEvent(Kind.ROLLOUT_FAILED, null, null, e.version(), Map.of("reason", e.reason()), null);
+    } else if (event instanceof Release.RolloutRequested e) {
+      return new PlatformEvent(Kind.ROLLOUT_REQUESTED, e.appId(), null, e.version(), Map.of(), e.at());
+    } else if (event instanceof Release.RolloutStarted e) {
+      return new PlatformEvent(Kind.ROLLOUT_STARTED, e.appId(), null, e.version(), Map.of(), e.at());
+    } else if (event instanceof Release.RolloutSucceeded e) {
+      // Never the spec: it holds the config values.
+      return new PlatformEvent(Kind.ROLLOUT_SUCCEEDED, e.appId(), null, e.version(), Map.of(), e.at());
+    } else if (event instanceof Release.RolloutFailed e) {
+      // The reason, not the log tail: that is the app's own output, which the logger streams anyway.
+      Map<String, String> d = new LinkedHashMap<>();
+      if (e.reason() != null) d.put("reason", e.reason());
+      d.put("log_lines", Integer.toString(e.logTail().size()));
+      return new PlatformEvent(Kind.ROLLOUT_FAILED, e.appId(), null, e.version(), d, e.at());
     }
     throw new IllegalArgumentException("unmapped Release event " + event.getClass().getName());
-  }
-
-  /**
-   * initial | config | build | rollback. The release line's events do not say yet (the Release
-   * rewrite adds the kind and the changed keys), so it is read from the Deis summary, which the
-   * entity writes from fixed phrases and config key names only.
-   */
-  private static String releaseKind(ReleaseRecord r) {
-    String s = r.summary() == null ? "" : r.summary();
-    if (r.version() == 1 || s.endsWith(" created initial release")) return "initial";
-    if (s.contains(" rolled back to v")) return "rollback";
-    if (s.contains(" deployed ")) return "build";
-    return "config";
   }
 
   private static String structure(Map<String, Integer> structure) {

@@ -82,29 +82,46 @@ class PlatformEventsTest {
 
   @Test
   void releasesCarryKeyNamesNeverValues() {
-    AppConfig config = AppConfig.empty("alice", T);
-    ReleaseRecord v3 = new ReleaseRecord(3, "r-3", "alice", "alice added GREETING", config, null, T);
-    PlatformEvent e = map(new Release.Released("hello", v3), "Release|u-1");
+    AppConfig config = AppConfig.empty("alice", T).apply(
+        new io.skiff.domain.ConfigPatch(Map.of("GREETING", SECRET, "DATABASE_URL", SECRET), Map.of(), Map.of(), Map.of()),
+        "alice", T);
+    ReleaseRecord v3 = new ReleaseRecord(3, "r-3", "alice", "alice added DATABASE_URL, GREETING", config, null, T);
+    PlatformEvent e = map(new Release.Released("hello", v3, "config", List.of("GREETING", "DATABASE_URL")), "Release|u-1");
     assertEquals(Kind.CONFIG_CHANGED, e.kind());
     assertEquals("hello", e.app());
     assertEquals(3, e.version());
     assertEquals("alice", e.user());
     assertEquals("config", e.detail().get("kind"));
-
-    ReleaseRecord v1 = new ReleaseRecord(1, "r-1", "alice", "alice created initial release", config, null, T);
-    assertEquals(Kind.RELEASE_CREATED, map(new Release.Released("hello", v1), "Release|u-1").kind());
-    assertEquals("initial", map(new Release.Released("hello", v1), "Release|u-1").detail().get("kind"));
+    assertEquals("DATABASE_URL,GREETING", e.detail().get("keys"));
+    assertFalse(e.toString().contains(SECRET));
+    assertFalse(PlatformEvents.line(e).contains(SECRET));
 
     BuildInfo info = new BuildInfo("b-1", "alice", "reg/hello:git-abc", "abcdef0", Map.of(), "", T);
     ReleaseRecord v2 = new ReleaseRecord(2, "r-2", "alice", "alice deployed abcdef0", config, info, T);
-    assertEquals("build", map(new Release.Released("hello", v2), "Release|u-1").detail().get("kind"));
-    ReleaseRecord v5 = new ReleaseRecord(5, "r-5", "alice", "alice rolled back to v2", config, info, T);
-    assertEquals("rollback", map(new Release.Released("hello", v5), "Release|u-1").detail().get("kind"));
+    PlatformEvent built = map(new Release.Released("hello", v2, "build", List.of()), "Release|u-1");
+    assertEquals(Kind.RELEASE_CREATED, built.kind());
+    assertEquals("build", built.detail().get("kind"));
+    assertEquals("abcdef0", built.detail().get("sha"));
+    assertFalse(built.detail().containsKey("keys"));
+    assertFalse(built.toString().contains(SECRET));
+    assertEquals("rollback", map(new Release.Released("hello", v2, "rollback", List.of()), "Release|u-1").detail().get("kind"));
 
-    PlatformEvent failed = map(new Release.DeployFailed(4, "web.1 app failed health check (got '404')"), "Release|u-1");
+    assertEquals(Kind.ROLLOUT_STARTED, map(new Release.RolloutStarted("hello", 3, T), "Release|u-1").kind());
+    assertEquals(Kind.ROLLOUT_REQUESTED, map(new Release.RolloutRequested("hello", 3, T), "Release|u-1").kind());
+    ReleaseSpec spec = new ReleaseSpec("hello", 3, "reg/hello:v3", Map.of("GREETING", SECRET), Map.of("web", "run"),
+        Map.of(), Map.of(), Map.of(), null, "u-1");
+    PlatformEvent ok = map(new Release.RolloutSucceeded("hello", 3, spec, T), "Release|u-1");
+    assertEquals(Kind.ROLLOUT_SUCCEEDED, ok.kind());
+    assertEquals(3, ok.version());
+    assertFalse(ok.toString().contains(SECRET));
+
+    PlatformEvent failed = map(new Release.RolloutFailed("hello", 4, "web.1 app failed health check (got '404')",
+        List.of("GREETING=" + SECRET), T), "Release|u-1");
     assertEquals(Kind.ROLLOUT_FAILED, failed.kind());
+    assertEquals("hello", failed.app());
     assertEquals(4, failed.version());
-    assertNull(failed.at(), "the consumer takes the journal's time");
+    assertEquals("1", failed.detail().get("log_lines"));
+    assertFalse(failed.toString().contains(SECRET), "the app's output is not copied");
   }
 
   @Test
