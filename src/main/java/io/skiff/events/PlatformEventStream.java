@@ -65,7 +65,11 @@ public final class PlatformEventStream {
     @Override
     public void process(PooledJdbcSession session, EventEnvelope<Object> envelope) throws Exception {
       Optional<PlatformEvent> mapped = PlatformEvents.from(envelope.event(), envelope.persistenceId());
-      if (mapped.isEmpty()) return;
+      if (mapped.isEmpty()) {
+        log.warn("{}#{}: {} is not a platform event; skipped", envelope.persistenceId(), envelope.sequenceNr(),
+            envelope.event().getClass().getName());
+        return;
+      }
       PlatformEvent e = mapped.get();
       if (e.at() == null) e = e.withAt(Instant.ofEpochMilli(envelope.timestamp()));
       String pid = envelope.persistenceId();

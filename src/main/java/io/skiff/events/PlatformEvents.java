@@ -33,9 +33,9 @@ public final class PlatformEvents {
   public static Optional<PlatformEvent> from(Object event, String persistenceId) {
     String entityId = entityId(persistenceId);
     if (event instanceof AuditLog.Recorded r) return Optional.of(r.event());
-    if (event instanceof App.Event e) return Optional.of(fromApp(e, entityId));
-    if (event instanceof Build.Event e) return Optional.of(fromBuild(e, entityId));
-    if (event instanceof Release.Event e) return Optional.of(fromRelease(e));
+    if (event instanceof App.Event e) return Optional.ofNullable(fromApp(e, entityId));
+    if (event instanceof Build.Event e) return Optional.ofNullable(fromBuild(e, entityId));
+    if (event instanceof Release.Event e) return Optional.ofNullable(fromRelease(e));
     return Optional.empty();
   }
 
@@ -64,7 +64,7 @@ public final class PlatformEvents {
     } else if (event instanceof App.Destroyed e) {
       return new PlatformEvent(Kind.APP_DESTROYED, app, null, null, Map.of(), e.at());
     }
-    throw new IllegalArgumentException("unmapped App event " + event.getClass().getName());
+    return null; // an event type newer than this mapping: skipped, never a stuck stream
   }
 
   private static PlatformEvent fromBuild(Build.Event event, String build) {
@@ -83,7 +83,7 @@ public final class PlatformEvents {
     } else if (event instanceof Build.Failed e) {
       return new PlatformEvent(Kind.BUILD_FAILED, null, null, null, Map.of("build", build, "reason", e.reason()), e.at());
     }
-    throw new IllegalArgumentException("unmapped Build event " + event.getClass().getName());
+    return null; // an event type newer than this mapping: skipped, never a stuck stream
   }
 
   private static Map<String, String> buildDetail(String build, BuildInfo info) {
@@ -122,7 +122,7 @@ public final class PlatformEvents {
       d.put("log_lines", Integer.toString(e.logTail().size()));
       return new PlatformEvent(Kind.ROLLOUT_FAILED, e.appId(), null, e.version(), d, e.at());
     }
-    throw new IllegalArgumentException("unmapped Release event " + event.getClass().getName());
+    return null; // an event type newer than this mapping: skipped, never a stuck stream
   }
 
   private static String structure(Map<String, Integer> structure) {
