@@ -9,7 +9,6 @@ import io.skiff.controller.ApiAsserts.Who;
 import io.skiff.testkit.ApiClient;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -170,11 +169,7 @@ class ConfigBoundsApiTest extends ApiTestBase {
     assertEquals(structure, a.owner().api().get(a.base()).json().get("structure"));
   }
 
-  /**
-   * 4294967301 is 2^32 + 5: SchedulerRoutes.counts reads it with JsonNode.asInt(), which truncates
-   * it to 5 (204, web=5). Enable once counts() also requires {@code v.canConvertToInt()}.
-   */
-  @Disabled("SchedulerRoutes.counts truncates a long count with asInt(): 4294967301 scales to 5 (fix in SchedulerRoutes)")
+  /** 4294967301 is 2^32 + 5: read with JsonNode.asInt() it was truncated to 5 (204, web=5). */
   @Test
   void aScaleCountThatFitsALongButNotAnIntIs400() {
     Owned a = owned();
