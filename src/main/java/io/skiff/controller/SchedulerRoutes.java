@@ -92,7 +92,7 @@ public final class SchedulerRoutes {
     for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
-      boolean integral = v.isIntegralNumber() || (v.isTextual() && v.textValue().trim().matches("^-?[0-9]{1,9}$"));
+      boolean integral = (v.isIntegralNumber() && v.canConvertToInt()) || (v.isTextual() && v.textValue().trim().matches("^-?[0-9]{1,9}$"));
       if (!integral) throw ApiError.badRequest("Invalid scaling format: " + e.getKey() + " must be an integer, not " + Body.kind(v));
       int n = v.isTextual() ? Integer.parseInt(v.textValue().trim()) : v.asInt();
       if (n < 0) throw ApiError.badRequest("Must be greater than or equal to zero");
