@@ -41,8 +41,10 @@ class NodeAgentRestartTest {
   static void stop() {
     if (testKit != null) testKit.shutdownTestKit();
     if (docker != null) {
-      docker.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerRuntime.LABEL_NODE, NODE)).exec()
-          .forEach(c -> docker.client().removeContainerCmd(c.getId()).withForce(true).exec());
+      for (String node : List.of(NODE + "-a", NODE + "-b")) { // runs cut off by a failed test
+        docker.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerRuntime.LABEL_NODE, node)).exec()
+            .forEach(c -> docker.client().removeContainerCmd(c.getId()).withForce(true).exec());
+      }
     }
   }
 
