@@ -91,7 +91,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       this.runtime = new ContainerRuntime(engine, settings.nodeName());
       this.docker = system.dispatchers().lookup(DispatcherSelector.fromConfig(RuntimeSettings.DOCKER_DISPATCHER));
       this.streams = system.dispatchers().lookup(DispatcherSelector.fromConfig(RuntimeSettings.STREAM_DISPATCHER));
-      this.converger = new Converger(runtime, settings, docker);
+      this.converger = new Converger(runtime, settings, docker, e -> io.skiff.events.Audit.record(system, e));
       this.interactive = new InteractiveRuns(runtime, system, streams, settings);
       this.runSlots = new Semaphore(settings.maxConcurrentRuns());
     }

@@ -15,7 +15,7 @@ final class Probes {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), timeoutMillis);
       return true;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }
@@ -34,7 +34,7 @@ final class Probes {
       } finally {
         c.disconnect();
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return "failed to connect to container (" + e.getMessage() + ")";
     }
   }
