@@ -28,6 +28,7 @@ import io.skiff.controller.ApiRoutes;
 import io.skiff.controller.ApiServer;
 import io.skiff.domain.App;
 import io.skiff.domain.Build;
+import io.skiff.events.PlatformEventStream;
 import io.skiff.domain.ReadModel;
 import io.skiff.domain.Release;
 import io.skiff.store.Database;
@@ -128,6 +129,7 @@ public final class Main {
     ReadModel readModel = new PostgresReadModel(db);
     App.init(system, readModel);
     Build.init(system, readModel);
+    PlatformEventStream.init(system, db);
     RegistrySettings registry = RegistrySettings.create(system);
     DockerEngine docker = DockerEngine.connect(system.settings().config().getString("skiff.docker.host"));
     if (!docker.ping()) log.warn("Docker engine not reachable at {}: builds and release images fail until it is", system.settings().config().getString("skiff.docker.host"));

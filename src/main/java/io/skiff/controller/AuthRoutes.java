@@ -155,11 +155,11 @@ public final class AuthRoutes {
 
   // Password hashing is deliberately slow: keep it off the HTTP threads.
   private CompletionStage<String> hash(String password) {
-    return CompletableFuture.supplyAsync(() -> ctx.passwords().hash(password), ctx.blocking());
+    return CompletableFuture.supplyAsync(() -> ctx.passwords().hash(password), ctx.crypto());
   }
 
   private CompletionStage<Boolean> verify(String password, String stored) {
-    return CompletableFuture.supplyAsync(() -> ctx.passwords().verify(password, stored), ctx.blocking());
+    return CompletableFuture.supplyAsync(() -> ctx.passwords().verify(password, stored), ctx.crypto());
   }
 
 }

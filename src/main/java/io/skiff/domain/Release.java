@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.pattern.Patterns;
 import akka.pattern.StatusReply;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
@@ -351,9 +352,24 @@ public final class Release
 
   // ---- the rollout, step by step; each step is repeated after a crash ----
 
+  /** Drives an unfinished rollout; with none, re-records the last outcomes (a lost write heals). */
   private ReplyEffect<Event, State> resume(State s) {
-    if (s.rollout() != null && !driving) drive(s);
+    if (s.rollout() != null) {
+      if (!driving) drive(s);
+    } else if (!s.isEmpty()) {
+      healOutcomes(s);
+    }
     return Effect().noReply();
+  }
+
+  private void healOutcomes(State s) {
+    if (s.serving() != null) {
+      ports.markDeployed(s.appId(), s.serving());
+      readModel.releaseOutcome(appUuid, s.servingVersion(), null);
+    }
+    if (s.lastFailure() != null && s.lastFailure().version() != s.servingVersion()) {
+      readModel.releaseOutcome(appUuid, s.lastFailure().version(), s.lastFailure().reason());
+    }
   }
 
   private void drive(State s) {
@@ -442,11 +458,15 @@ public final class Release
     });
   }
 
+  /** Retried with backoff: the caller is answered once the outcome is visible (or after 5 tries). */
   private CompletionStage<Done> publishOutcome(State s, int version) {
-    if (s.servingVersion() == version) {
-      return ports.markDeployed(s.appId(), s.serving()).thenCompose(d -> readModel.releaseOutcome(appUuid, version, null));
-    }
-    return readModel.releaseOutcome(appUuid, version, s.lastFailure() == null ? "failed" : s.lastFailure().reason());
+    return Patterns.retry(() -> {
+      if (s.servingVersion() == version) {
+        return ports.markDeployed(s.appId(), s.serving()).thenCompose(d -> readModel.releaseOutcome(appUuid, version, null));
+      }
+      return readModel.releaseOutcome(appUuid, version, s.lastFailure() == null ? "failed" : s.lastFailure().reason());
+    }, 5, Duration.ofMillis(200), Duration.ofSeconds(3), 0.2, context.getSystem().classicSystem().scheduler(),
+        context.getExecutionContext());
   }
 
   private ReplyEffect<Event, State> onSettled(State s, Settled r) {
@@ -579,13 +599,7 @@ public final class Release
         .onSignal(RecoveryCompleted.instance(), s -> {
           if (s.isEmpty()) return;
           readModel.releaseCreated(appUuid, s.appId(), s.latest());
-          if (s.serving() != null) {
-            ports.markDeployed(s.appId(), s.serving());
-            readModel.releaseOutcome(appUuid, s.servingVersion(), null);
-          }
-          if (s.lastFailure() != null && s.lastFailure().version() != s.servingVersion()) {
-            readModel.releaseOutcome(appUuid, s.lastFailure().version(), s.lastFailure().reason());
-          }
+          healOutcomes(s);
           if (s.rollout() != null) context.getSelf().tell(new Resume());
         })
         .build();
