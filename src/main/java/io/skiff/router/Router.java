@@ -46,7 +46,8 @@ public final class Router {
       log.info("nginx workers run as root: other users cannot enter {} (make it o+x to run them as nobody)", layout.prefix().getParent());
     }
     NginxProcess nginx = new NginxProcess(settings.nginxBinary(), layout);
-    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher"));
+    // nginx commands are short process runs: the Docker-call pool, never the JDBC or stream pool
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher"));
     stopWithTheNode(system, nginx, blocking);
     NginxDeployer deployer = new NginxDeployer(new NginxConfig(settings, layout, user), layout, nginx);
     RouterActor.Deps deps = new RouterActor.Deps(settings, deployer, nginx, new DomainStore(db), new CertStore(db), blocking);

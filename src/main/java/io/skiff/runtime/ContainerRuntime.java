@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node agent's Docker operations on platform containers (labelled {@code skiff.*}). Blocking:
- * call from the blocking dispatcher only. Short calls use the client with a response timeout;
+ * call from the Docker dispatcher, or the stream dispatcher for a one-off run's whole life. Short calls use the client with a response timeout;
  * logs, waits and pulls use the streaming client bounded here.
  */
 final class ContainerRuntime {

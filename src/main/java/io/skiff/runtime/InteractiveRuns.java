@@ -38,18 +38,19 @@ final class InteractiveRuns {
 
   private final ContainerRuntime runtime;
   private final ActorSystem<?> system;
-  private final Executor blocking;
+  /** The stream dispatcher: a session holds one of its threads from start to exit. */
+  private final Executor streams;
   private final RuntimeSettings settings;
   private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
 
-  InteractiveRuns(ContainerRuntime runtime, ActorSystem<?> system, Executor blocking, RuntimeSettings settings) {
+  InteractiveRuns(ContainerRuntime runtime, ActorSystem<?> system, Executor streams, RuntimeSettings settings) {
     this.runtime = runtime;
     this.system = system;
-    this.blocking = blocking;
+    this.streams = streams;
     this.settings = settings;
   }
 
-  /** Creates, attaches and starts the container (blocking: call on the blocking dispatcher). */
+  /** Creates, attaches and starts the container (blocking: call on the stream dispatcher). */
   NodeAgent.Session open(NodeAgent.OpenSession o, ActorRef<NodeAgent.Command> agent) {
     runtime.ensureImage(o.spec().image(), settings.pullTimeout());
     String id = OneOffRun.create(runtime, o.spec(), o.command(), true, o.tty());
@@ -60,7 +61,7 @@ final class InteractiveRuns {
         Source.<ByteString>queue(64, OverflowStrategy.backpressure()).toMat(StreamRefs.sourceRef(), Keep.both()).run(system);
     Pair<SinkRef<ByteString>, CompletionStage<Done>> input = StreamRefs.<ByteString>sinkRef()
         .toMat(Sink.foreach(chunk -> stdin.offer(chunk.toArray())), Keep.both())
-        .withAttributes(ActorAttributes.dispatcher("skiff-blocking-dispatcher"))
+        .withAttributes(ActorAttributes.dispatcher(RuntimeSettings.STREAM_DISPATCHER))
         .run(system);
     input.second().whenComplete((done, err) -> stdin.finish());
     ResultCallback.Adapter<Frame> attached = runtime.streams().attachContainerCmd(id)
@@ -84,7 +85,7 @@ final class InteractiveRuns {
       runtime.remove(id);
       throw e;
     }
-    blocking.execute(() -> await(id, attached, output.first(), stdin, exit));
+    streams.execute(() -> await(id, attached, output.first(), stdin, exit));
     return new NodeAgent.Session(output.second(), input.first(), id, agent, null);
   }
 

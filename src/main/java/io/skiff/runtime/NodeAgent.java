@@ -4,6 +4,7 @@ import io.skiff.docker.DockerEngine;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -12,16 +13,22 @@ import akka.stream.SinkRef;
 import akka.stream.SourceRef;
 import akka.util.ByteString;
 import io.skiff.CborSerializable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 
 /**
  * The agent of one runtime node: owns the node's Docker engine, converges its containers to the
- * scheduler's assignment (a {@link Converger} pass on the blocking dispatcher, one at a time, every
- * tick and on each new assignment) and reports what runs to the scheduler.
+ * scheduler's assignment (a {@link Converger} pass on the Docker dispatcher, one at a time, every
+ * tick and on each new assignment) and reports what runs to the scheduler. One-off runs and
+ * interactive sessions run on the stream dispatcher, at most {@code max-concurrent-runs} at once
+ * (one more is refused, not queued), so a long `run` never holds a thread of the Docker or JDBC
+ * pools. A failure restarts the agent with backoff; what outlives one incarnation (the converger,
+ * open sessions, the run slots) is kept in {@link Parts}, so a restart loses no session.
  */
 public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
@@ -60,34 +67,52 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public static Behavior<Command> create(
       ActorRef<Report> scheduler, DockerEngine docker, RuntimeSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(new Tick(), settings.tick());
-      return new NodeAgent(ctx, scheduler, docker, settings);
-    }));
+    return Behaviors.setup(ctx -> {
+      Parts parts = new Parts(ctx.getSystem(), docker, settings);
+      return Behaviors.supervise(Behaviors.<Command>setup(c -> Behaviors.withTimers(timers -> {
+        timers.startTimerWithFixedDelay(new Tick(), settings.tick());
+        return new NodeAgent(c, scheduler, settings, parts);
+      }))).onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    });
+  }
+
+  /** What outlives a restart of the agent: the Docker side of the node and what runs on it. */
+  private static final class Parts {
+    final ContainerRuntime runtime;
+    final Converger converger;
+    final InteractiveRuns interactive;
+    final Executor docker;
+    final Executor streams;
+    final Semaphore runSlots;
+    /** The last converge pass: a restarted agent's first pass starts after it (one pass at a time). */
+    CompletableFuture<?> lastPass = CompletableFuture.completedFuture(null);
+
+    Parts(akka.actor.typed.ActorSystem<?> system, DockerEngine engine, RuntimeSettings settings) {
+      this.runtime = new ContainerRuntime(engine, settings.nodeName());
+      this.docker = system.dispatchers().lookup(DispatcherSelector.fromConfig(RuntimeSettings.DOCKER_DISPATCHER));
+      this.streams = system.dispatchers().lookup(DispatcherSelector.fromConfig(RuntimeSettings.STREAM_DISPATCHER));
+      this.converger = new Converger(runtime, settings, docker);
+      this.interactive = new InteractiveRuns(runtime, system, streams, settings);
+      this.runSlots = new Semaphore(settings.maxConcurrentRuns());
+    }
   }
 
   private final ActorRef<Report> scheduler;
   private final RuntimeSettings settings;
-  private final ContainerRuntime runtime;
-  private final Converger converger;
-  private final InteractiveRuns interactive;
-  private final Executor blocking;
+  private final Parts parts;
   private List<ContainerSpec> desired;
   private List<ContainerStatus> statuses = List.of();
   private boolean busy;
   private boolean again;
   private Instant lastReport = Instant.EPOCH;
 
-  private NodeAgent(ActorContext<Command> ctx, ActorRef<Report> scheduler, DockerEngine docker, RuntimeSettings settings) {
+  private NodeAgent(ActorContext<Command> ctx, ActorRef<Report> scheduler, RuntimeSettings settings, Parts parts) {
     super(ctx);
     this.scheduler = scheduler;
     this.settings = settings;
-    this.runtime = new ContainerRuntime(docker, settings.nodeName());
-    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher"));
-    this.converger = new Converger(runtime, settings, blocking);
-    this.interactive = new InteractiveRuns(runtime, ctx.getSystem(), blocking, settings);
-    ctx.getLog().info("node agent {} started (ports {}-{}, labels {})", settings.nodeName(),
-        settings.portRangeStart(), settings.portRangeEnd(), settings.labels());
+    this.parts = parts;
+    ctx.getLog().info("node agent {} started (ports {}-{}, labels {}, at most {} runs at once)", settings.nodeName(),
+        settings.portRangeStart(), settings.portRangeEnd(), settings.labels(), settings.maxConcurrentRuns());
   }
 
   @Override
@@ -116,7 +141,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     busy = true;
     again = false;
     List<ContainerSpec> target = desired;
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> converger.converge(target), blocking),
+    CompletableFuture<List<ContainerStatus>> pass = parts.lastPass.handle((r, e) -> null)
+        .thenApplyAsync(v -> parts.converger.converge(target), parts.docker);
+    parts.lastPass = pass;
+    getContext().pipeToSelf(pass,
         (result, err) -> err != null ? new Converged(null, err.toString()) : new Converged(result, null));
     return this;
   }
@@ -140,28 +168,60 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private Behavior<Command> onOpenSession(OpenSession o) {
     ActorRef<Command> self = getContext().getSelf();
-    CompletableFuture.supplyAsync(() -> interactive.open(o, self), blocking)
-        .whenComplete((session, err) -> o.replyTo().tell(err != null
-            ? new Session(null, null, null, self, "could not start the container: " + err.getMessage())
-            : session));
+    if (!parts.runSlots.tryAcquire()) {
+      o.replyTo().tell(new Session(null, null, null, self, full()));
+      return this;
+    }
+    onStream(() -> parts.interactive.open(o, self)).whenComplete((session, err) -> {
+      if (err != null) {
+        parts.runSlots.release();
+        o.replyTo().tell(new Session(null, null, null, self, "could not start the container: " + cause(err).getMessage()));
+      } else {
+        parts.interactive.exit(session.container()).whenComplete((code, e) -> parts.runSlots.release());
+        o.replyTo().tell(session);
+      }
+    });
     return this;
   }
 
   private Behavior<Command> onAwaitExit(AwaitExit a) {
-    interactive.exit(a.container()).whenComplete((code, err) -> a.replyTo().tell(new Exited(code == null ? -1 : code)));
+    parts.interactive.exit(a.container()).whenComplete((code, err) -> a.replyTo().tell(new Exited(code == null ? -1 : code)));
     return this;
   }
 
   private Behavior<Command> onResize(Resize r) {
-    blocking.execute(() -> interactive.resize(r.container(), r.columns(), r.rows()));
+    parts.docker.execute(() -> parts.interactive.resize(r.container(), r.columns(), r.rows()));
     return this;
   }
 
   private Behavior<Command> onRunOnce(RunOnce r) {
-    CompletableFuture.supplyAsync(() -> OneOffRun.run(runtime, r.spec(), r.command(), settings.runTimeout(), settings.pullTimeout()), blocking)
-        .whenComplete((result, err) -> r.replyTo().tell(err != null
-            ? new RunResult(-1, "", "run failed: " + err.getMessage())
-            : result));
+    if (!parts.runSlots.tryAcquire()) {
+      r.replyTo().tell(new RunResult(-1, "", full()));
+      return this;
+    }
+    onStream(() -> OneOffRun.run(parts.runtime, r.spec(), r.command(), settings.runTimeout(), settings.pullTimeout()))
+        .whenComplete((result, err) -> {
+          parts.runSlots.release();
+          r.replyTo().tell(err != null ? new RunResult(-1, "", "run failed: " + cause(err).getMessage()) : result);
+        });
     return this;
+  }
+
+  /** Work that lasts as long as a user's command, on the stream dispatcher (a refusal fails the future). */
+  private <T> CompletableFuture<T> onStream(java.util.function.Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, parts.streams);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private String full() {
+    return "node " + settings.nodeName() + " is running its maximum of " + settings.maxConcurrentRuns()
+        + " one-off containers (skiff.runtime.max-concurrent-runs): try again when one ends";
+  }
+
+  private static Throwable cause(Throwable err) {
+    return err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
   }
 }

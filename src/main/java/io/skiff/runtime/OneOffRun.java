@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code run}: a one-off container of the current release, {@code <app>_v<N>.run.<k>}, running
  * {@code /bin/sh -c <command>}; its exit code and output (stdout and stderr, at most 1 MiB) come
- * back; it is killed after the time limit and always removed.
+ * back; it is killed after the time limit and always removed. Blocks until then: the agent runs
+ * it on the stream dispatcher, never on the Docker or JDBC pools.
  */
 final class OneOffRun {
   static final int MAX_OUTPUT = 1 << 20;

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The {@code skiff.runtime} section: how this node's agent runs containers. */
+/**
+ * The {@code skiff.runtime} section: how this node's agent runs containers, and the two
+ * dispatchers it runs Docker work on (short calls on one, long-running streams on the other).
+ */
 public record RuntimeSettings(
     String nodeName,
     Map<String, String> labels,
@@ -19,7 +22,13 @@ public record RuntimeSettings(
     Duration readyTimeout,
     int healthAttempts,
     Duration runTimeout,
-    Duration pullTimeout) {
+    Duration pullTimeout,
+    int maxConcurrentRuns) {
+
+  /** Short Docker engine calls: converge passes, container stops, inspect, resize. */
+  public static final String DOCKER_DISPATCHER = "skiff-docker-dispatcher";
+  /** Work that holds a thread for the life of a stream: one-off runs, interactive sessions. */
+  public static final String STREAM_DISPATCHER = "skiff-stream-dispatcher";
 
   public static RuntimeSettings create(ActorSystem<?> system) {
     Config c = system.settings().config().getConfig("skiff.runtime");
@@ -29,7 +38,23 @@ public record RuntimeSettings(
     c.getConfig("labels").entrySet().forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
     return new RuntimeSettings(name, labels, c.getString("container-host"), c.getInt("port-range-start"),
         c.getInt("port-range-end"), c.getDuration("tick"), c.getDuration("report-interval"), c.getDuration("stop-grace"),
-        c.getDuration("ready-timeout"), c.getInt("health-attempts"), c.getDuration("run-timeout"), c.getDuration("pull-timeout"));
+        c.getDuration("ready-timeout"), c.getInt("health-attempts"), c.getDuration("run-timeout"), c.getDuration("pull-timeout"),
+        maxConcurrentRuns(system.settings().config()));
+  }
+
+  /**
+   * Each run or session holds a thread of the stream dispatcher for its whole life, so the bound
+   * must leave that pool threads to spare (its stdin stream, a session opening as another ends).
+   */
+  private static int maxConcurrentRuns(Config config) {
+    int max = config.getInt("skiff.runtime.max-concurrent-runs");
+    if (max < 1) throw new IllegalArgumentException("skiff.runtime.max-concurrent-runs must be at least 1, not " + max);
+    String pool = STREAM_DISPATCHER + ".thread-pool-executor.fixed-pool-size";
+    if (config.hasPath(pool) && max >= config.getInt(pool)) {
+      throw new IllegalArgumentException("skiff.runtime.max-concurrent-runs (" + max + ") must be below " + pool + " ("
+          + config.getInt(pool) + "): every run holds one of its threads while it runs");
+    }
+    return max;
   }
 
   private static String hostName() {

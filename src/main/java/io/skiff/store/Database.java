@@ -14,10 +14,13 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The node's connection pool for Skiff's own tables, plus the blocking executor all JDBC work
- * runs on. One per ActorSystem, created at start after the schema migration.
+ * The node's connection pool for Skiff's own tables, plus the executor all JDBC work runs on:
+ * {@value #DISPATCHER}, one thread per connection (application.conf), used by nothing else, so
+ * Docker work or long runs never delay a query. One per ActorSystem, created at start after the
+ * schema migration.
  */
 public final class Database implements AutoCloseable {
+  public static final String DISPATCHER = "skiff-jdbc-dispatcher";
 
   /** Work done inside one connection (and, for {@link #tx}, one transaction). */
   @FunctionalInterface
@@ -42,8 +45,7 @@ public final class Database implements AutoCloseable {
     config.setPoolName("skiff-" + system.address().getPort().orElse(0));
     config.setConnectionTimeout(5_000);
     HikariDataSource ds = new HikariDataSource(config);
-    Executor executor =
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher"));
+    Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
     return new Database(ds, executor);
   }
 
@@ -65,7 +67,7 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
-  /** Runs autocommit work on the blocking executor. */
+  /** Runs autocommit work on the JDBC executor. */
   public <T> CompletionStage<T> run(SqlWork<T> work) {
     return CompletableFuture.supplyAsync(
         () -> {
@@ -78,7 +80,7 @@ public final class Database implements AutoCloseable {
         executor);
   }
 
-  /** Runs work in one transaction on the blocking executor; rolls back on any failure. */
+  /** Runs work in one transaction on the JDBC executor; rolls back on any failure. */
   public <T> CompletionStage<T> tx(SqlWork<T> work) {
     return run(
         c -> {
