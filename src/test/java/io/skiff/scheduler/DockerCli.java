@@ -7,21 +7,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The docker CLI, for what tests check or do behind the node agent's back. Every call is bounded. */
-final class DockerCli {
+public final class DockerCli {
   private DockerCli() {}
 
   /** Ids of all containers (running or not) carrying every one of {@code labels} ("key=value"). */
-  static List<String> idsLabelled(String... labels) {
+  public static List<String> idsLabelled(String... labels) {
     return ps(List.of("-aq"), labels);
   }
 
   /** Names of all containers (running or not) carrying every one of {@code labels}. */
-  static List<String> namesLabelled(String... labels) {
+  public static List<String> namesLabelled(String... labels) {
     return ps(List.of("-a", "--format", "{{.Names}}"), labels);
   }
 
   /** Names of the running containers carrying every one of {@code labels}. */
-  static List<String> runningNames(String... labels) {
+  public static List<String> runningNames(String... labels) {
     return ps(List.of("--format", "{{.Names}}"), labels);
   }
 
@@ -34,7 +34,7 @@ final class DockerCli {
   }
 
   /** Force-removes every container carrying {@code label}. */
-  static void removeLabelled(String label) {
+  public static void removeLabelled(String label) {
     List<String> ids = idsLabelled(label);
     if (ids.isEmpty()) return;
     List<String> cmd = new ArrayList<>(List.of("docker", "rm", "-f"));
@@ -42,15 +42,15 @@ final class DockerCli {
     run(cmd.toArray(String[]::new));
   }
 
-  static String inspect(String format, String container) {
+  public static String inspect(String format, String container) {
     return run("docker", "inspect", "-f", format, container).trim();
   }
 
-  static void kill(String container) {
+  public static void kill(String container) {
     run("docker", "kill", "--signal", "KILL", container);
   }
 
-  static String run(String... command) {
+  public static String run(String... command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {

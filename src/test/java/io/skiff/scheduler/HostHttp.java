@@ -18,12 +18,12 @@ import java.util.Map;
  * A minimal HTTP/1.1 GET over a plain socket to 127.0.0.1, with any Host header (the JDK's
  * HttpClient refuses to set one). One request per connection; connect and read are bounded.
  */
-final class HostHttp {
+public final class HostHttp {
   static final int TIMEOUT_MILLIS = 5_000;
 
   private HostHttp() {}
 
-  record Response(int status, Map<String, String> headers, String body) {
+  public record Response(int status, Map<String, String> headers, String body) {
     @Override
     public String toString() {
       return status + " " + body;
@@ -31,7 +31,7 @@ final class HostHttp {
   }
 
   /** GET {@code path} on 127.0.0.1:{@code port} as {@code host}; throws UncheckedIOException on I/O errors. */
-  static Response get(int port, String host, String path) {
+  public static Response get(int port, String host, String path) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
       socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -45,7 +45,7 @@ final class HostHttp {
     }
   }
 
-  static Response get(int port, String host) {
+  public static Response get(int port, String host) {
     return get(port, host, "/");
   }
 
