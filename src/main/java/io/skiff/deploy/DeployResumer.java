@@ -16,8 +16,10 @@ import java.util.List;
 /**
  * Wakes the Release entities of rollouts left without an outcome. An entity resumes its own
  * rollout when it recovers, but after a crash nothing may ask it to recover: this cluster
- * singleton looks for releases still 'pending' in the releases table and sends their entities
- * {@link Release.Resume}, which is harmless to one that is still driving its rollout.
+ * singleton looks for releases still 'pending' in the releases table, and for Release entities
+ * whose newest journal event leaves a rollout open (a crash between the journal write and the
+ * releases row leaves no pending row), and sends their entities {@link Release.Resume}, which is
+ * harmless to one that is still driving its rollout or has none.
  */
 public final class DeployResumer {
   private DeployResumer() {}
@@ -25,6 +27,11 @@ public final class DeployResumer {
   private enum Tick { INSTANCE }
 
   private record Found(List<String> appUuids, Throwable error) {}
+
+  private record Scanned(AppQueries.JournalScan scan, Throwable error) {}
+
+  /** On start, the journal's newest events looked at for rollouts left open by a crash. */
+  private static final long START_WINDOW = 20_000;
 
   public static void start(ActorSystem<?> system, AppQueries queries, Duration interval, int olderThanSeconds) {
     ClusterSingleton.get(system).init(SingletonActor.of(
@@ -38,9 +45,20 @@ public final class DeployResumer {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
       ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
+      long[] watermark = {-START_WINDOW};
       return Behaviors.receive(Object.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
             ctx.pipeToSelf(queries.pendingRollouts(olderThanSeconds, 200), Found::new);
+            ctx.pipeToSelf(queries.openRolloutsInJournal(watermark[0], olderThanSeconds * 1000L, 5000), Scanned::new);
+            return Behaviors.same();
+          })
+          .onMessage(Scanned.class, sc -> {
+            if (sc.error() != null) {
+              ctx.getLog().debug("deploy resumer: cannot scan the journal: {}", sc.error().toString());
+            } else {
+              watermark[0] = Math.max(watermark[0], sc.scan().watermark());
+              sc.scan().appUuids().forEach(uuid -> sharding.entityRefFor(Release.ENTITY_KEY, uuid).tell(new Release.Resume()));
+            }
             return Behaviors.same();
           })
           .onMessage(Found.class, f -> {

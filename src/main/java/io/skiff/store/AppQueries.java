@@ -48,6 +48,43 @@ public final class AppQueries {
             + "LIMIT ?", olderThanSeconds, limit));
   }
 
+  /** Release entities whose newest journal event leaves a rollout open, as the resumer sees them. */
+  public record JournalScan(java.util.List<String> appUuids, long watermark) {}
+
+  private static final String OPEN_ROLLOUT = "event_ser_manifest IN ('io.skiff.domain.Release$Released', "
+      + "'io.skiff.domain.Release$RolloutRequested', 'io.skiff.domain.Release$RolloutStarted')";
+
+  /**
+   * Release entities written after {@code after} (the journal's ordering) whose newest event may
+   * leave a rollout without an outcome and is older than {@code olderThanMillis}; and how far the
+   * scan may move its watermark (not past an event still too young to judge). This catches a
+   * crash between the journal write and the releases row, which {@link #pendingRollouts} cannot.
+   * With {@code after} negative it starts from the newest {@code -after} events.
+   */
+  public CompletionStage<JournalScan> openRolloutsInJournal(long after, long olderThanMillis, int limit) {
+    return db.run(c -> {
+      long from = after >= 0 ? after
+          : Math.max(0, Rows.count(c, "SELECT coalesce(max(ordering), 0) FROM event_journal") + after);
+      long now = System.currentTimeMillis();
+      java.util.List<Object[]> rows = Rows.list(c, rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)},
+          "SELECT persistence_id, event_ser_manifest, ordering, write_timestamp FROM event_journal "
+              + "WHERE ordering > ? AND persistence_id LIKE 'Release|%' ORDER BY ordering LIMIT ?", from, limit);
+      java.util.Map<String, Object[]> newest = new java.util.LinkedHashMap<>();
+      rows.forEach(r -> newest.put((String) r[0], r));
+      java.util.List<String> open = new java.util.ArrayList<>();
+      long watermark = rows.isEmpty() ? from : (Long) rows.get(rows.size() - 1)[2];
+      for (Object[] r : newest.values()) {
+        if (!OPEN_ROLLOUT.contains("'" + r[1] + "'")) continue;
+        if (now - (Long) r[3] < olderThanMillis) {
+          watermark = Math.min(watermark, (Long) r[2] - 1); // too young to judge: look again next time
+        } else {
+          open.add(((String) r[0]).substring("Release|".length()));
+        }
+      }
+      return new JournalScan(open, watermark);
+    });
+  }
+
   private static AppRow app(ResultSet rs) throws SQLException {
     return new AppRow(rs.getString("id"), rs.getString("uuid"), rs.getString("owner"),
         Json.readMap(rs.getString("structure"), INT_MAP), Rows.instant(rs, "created"), Rows.instant(rs, "updated"));

@@ -30,20 +30,13 @@ class DeployAuditTest {
 
   @BeforeAll
   static void start() {
-    f = PushFixture.start(1, Map.of(
-        "akka.cluster.roles", List.of("controller", "builder", "registry", "runtime", "router"),
-        "skiff.runtime.node-name", NODE,
-        "skiff.runtime.port-range-start", 22800,
-        "skiff.runtime.port-range-end", 22899));
+    f = PushFixture.startAllRoles(NODE, 22800);
   }
 
   @AfterAll
   static void stop() {
     if (f != null) f.close();
-    for (String id : GitClient.exec(new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=skiff.node=" + NODE),
-        Duration.ofSeconds(30)).output().split("\\s+")) {
-      if (!id.isBlank()) GitClient.exec(new ProcessBuilder("docker", "rm", "-f", id), Duration.ofSeconds(30));
-    }
+    PushFixture.removeContainers(NODE);
   }
 
   @Test

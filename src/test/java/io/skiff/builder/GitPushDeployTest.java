@@ -32,20 +32,13 @@ class GitPushDeployTest {
 
   @BeforeAll
   static void start() {
-    f = PushFixture.start(1, Map.of(
-        "akka.cluster.roles", List.of("controller", "builder", "registry", "runtime", "router"),
-        "skiff.runtime.node-name", NODE,
-        "skiff.runtime.port-range-start", 22500,
-        "skiff.runtime.port-range-end", 22599));
+    f = PushFixture.startAllRoles(NODE, 22500);
   }
 
   @AfterAll
   static void stop() {
     if (f != null) f.close();
-    for (String id : GitClient.exec(new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=skiff.node=" + NODE),
-        Duration.ofSeconds(30)).output().split("\\s+")) {
-      if (!id.isBlank()) GitClient.exec(new ProcessBuilder("docker", "rm", "-f", id), Duration.ofSeconds(30));
-    }
+    PushFixture.removeContainers(NODE);
   }
 
   @Test

@@ -52,6 +52,23 @@ final class PushFixture implements AutoCloseable {
   }
 
   /** Resets the test database, starts {@code count} nodes (the first runs the registry). */
+  /** One node with every role, its containers labelled {@code node} and ports from {@code portStart}. */
+  static PushFixture startAllRoles(String node, int portStart) {
+    return start(1, Map.of(
+        "akka.cluster.roles", List.of("controller", "builder", "registry", "runtime", "router"),
+        "skiff.runtime.node-name", node,
+        "skiff.runtime.port-range-start", portStart,
+        "skiff.runtime.port-range-end", portStart + 99));
+  }
+
+  /** Removes every container a test's runtime node labelled with {@code node}. */
+  static void removeContainers(String node) {
+    for (String id : GitClient.exec(new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=skiff.node=" + node),
+        Duration.ofSeconds(30)).output().split("\\s+")) {
+      if (!id.isBlank()) GitClient.exec(new ProcessBuilder("docker", "rm", "-f", id), Duration.ofSeconds(30));
+    }
+  }
+
   static PushFixture start(int count) {
     return start(count, Map.of());
   }
