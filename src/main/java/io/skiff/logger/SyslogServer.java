@@ -61,7 +61,12 @@ public final class SyslogServer {
         if (settings.udpPort() >= 0) {
           BoundedSourceQueue<LogLine> queue = Source.<LogLine>queue(settings.udpQueueSize()).to(sink).run(system);
           SyslogIngest ingest = new SyslogIngest(parser, tokens, counters, SyslogIngest.SYSTEM_CLOCK, "udp");
-          udp = new SyslogUdpReceiver(settings, ingest, counters, queue);
+          try {
+            udp = new SyslogUdpReceiver(settings, ingest, counters, queue);
+          } catch (IOException | RuntimeException e) {
+            queue.complete();
+            throw e;
+          }
         }
         Cancellable reporter = reportDrops(system, settings, counters);
         SyslogServer server = new SyslogServer(binding, udp, counters, reporter);
