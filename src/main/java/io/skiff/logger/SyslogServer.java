@@ -1,0 +1,119 @@
+package io.skiff.logger;
+
+import akka.Done;
+import akka.actor.Cancellable;
+import akka.actor.typed.ActorSystem;
+import akka.stream.BoundedSourceQueue;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import akka.stream.javadsl.Tcp;
+import akka.util.ByteString;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.ZoneId;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The syslog listeners. TCP: each connection runs framing → parse → tenant rule → the caller's
+ * sink, with backpressure all the way (the TCP source reads only on demand, so a slow sink closes
+ * the TCP window and the sender blocks; no stage buffers more than one frame). UDP: see {@link
+ * SyslogUdpReceiver}.
+ *
+ * <p>The sink is materialized once per TCP connection and once for UDP, so pass a reusable one,
+ * typically a {@code MergeHub} sink in front of the store.
+ */
+public final class SyslogServer {
+  private static final Logger log = LoggerFactory.getLogger(SyslogServer.class);
+  private final Tcp.ServerBinding tcp;
+  private final SyslogUdpReceiver udp;
+  private final IngestCounters counters;
+  private final Cancellable reporter;
+
+  private SyslogServer(Tcp.ServerBinding tcp, SyslogUdpReceiver udp, IngestCounters counters, Cancellable reporter) {
+    this.tcp = tcp;
+    this.udp = udp;
+    this.counters = counters;
+    this.reporter = reporter;
+  }
+
+  public static CompletionStage<SyslogServer> start(
+      ActorSystem<?> system, SyslogSettings settings, TokenCheck tokens, Sink<LogLine, ?> sink) {
+    IngestCounters counters = new IngestCounters();
+    SyslogParser parser = new SyslogParser(ZoneId.systemDefault());
+    int max = settings.maxFrame();
+    CompletionStage<Tcp.ServerBinding> bound = Tcp.get(system)
+        .bind(settings.host(), settings.tcpPort())
+        .to(Sink.foreach(conn -> {
+          SyslogIngest ingest = new SyslogIngest(parser, tokens, counters, SyslogIngest.SYSTEM_CLOCK,
+              "tcp:" + conn.remoteAddress());
+          Flow<ByteString, ByteString, ?> handler = Flow.fromSinkAndSourceCoupled(
+              SyslogFraming.frames(max).mapConcat(ingest::lines).to(sink), Source.maybe());
+          conn.handleWith(handler, system);
+        }))
+        .run(system);
+    return bound.thenCompose(binding -> {
+      try {
+        SyslogUdpReceiver udp = null;
+        if (settings.udpPort() >= 0) {
+          BoundedSourceQueue<LogLine> queue = Source.<LogLine>queue(settings.udpQueueSize()).to(sink).run(system);
+          SyslogIngest ingest = new SyslogIngest(parser, tokens, counters, SyslogIngest.SYSTEM_CLOCK, "udp");
+          try {
+            udp = new SyslogUdpReceiver(settings, ingest, counters, queue);
+          } catch (IOException | RuntimeException e) {
+            queue.complete();
+            throw e;
+          }
+        }
+        Cancellable reporter = reportDrops(system, settings, counters);
+        SyslogServer server = new SyslogServer(binding, udp, counters, reporter);
+        log.info("syslog listening on tcp {} and udp {}", binding.localAddress(), udp == null ? "off" : udp.address());
+        return CompletableFuture.completedFuture(server);
+      } catch (IOException | RuntimeException e) {
+        return binding.unbind().thenCompose(done -> CompletableFuture.failedFuture(e));
+      }
+    });
+  }
+
+  private static Cancellable reportDrops(ActorSystem<?> system, SyslogSettings settings, IngestCounters counters) {
+    long[] last = {0};
+    return system.scheduler().scheduleWithFixedDelay(settings.reportInterval(), settings.reportInterval(), () -> {
+      IngestCounters.IngestStats s = counters.snapshot();
+      if (s.dropped() != last[0]) {
+        log.warn("syslog: {} frames dropped since the last report ({})", s.dropped() - last[0], s);
+        last[0] = s.dropped();
+      }
+    }, system.executionContext());
+  }
+
+  public InetSocketAddress tcpAddress() {
+    return tcp.localAddress();
+  }
+
+  /** The UDP address, or null when UDP is off. */
+  public InetSocketAddress udpAddress() {
+    try {
+      return udp == null ? null : udp.address();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  public IngestCounters.IngestStats stats() {
+    return counters.snapshot();
+  }
+
+  /** Stops accepting connections and datagrams (open TCP connections run until their senders close). */
+  public CompletionStage<Done> stop() {
+    reporter.cancel();
+    try {
+      if (udp != null) udp.close();
+    } catch (IOException e) {
+      log.warn("closing the syslog UDP socket", e);
+    }
+    return tcp.unbind().thenApply(u -> Done.getInstance());
+  }
+}
