@@ -7,7 +7,12 @@ import akka.management.javadsl.AkkaManagement;
 import akka.actor.typed.Props;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
+import akka.actor.typed.DispatcherSelector;
 import io.skiff.builder.Builder;
+import io.skiff.deploy.ClusterDeployPorts;
+import io.skiff.deploy.DeployResumer;
+import java.time.Duration;
+import java.util.concurrent.Executor;
 import io.skiff.builder.BuilderSettings;
 import io.skiff.cluster.NodeStatus;
 import io.skiff.registry.RegistryProcess;
@@ -23,6 +28,7 @@ import io.skiff.controller.ApiRoutes;
 import io.skiff.controller.ApiServer;
 import io.skiff.domain.App;
 import io.skiff.domain.Build;
+import io.skiff.events.PlatformEventStream;
 import io.skiff.domain.ReadModel;
 import io.skiff.domain.Release;
 import io.skiff.store.Database;
@@ -122,9 +128,8 @@ public final class Main {
     Database db = DatabaseExtension.get(system); // migrates the schema before any entity starts
     ReadModel readModel = new PostgresReadModel(db);
     App.init(system, readModel);
-    Release.init(system, readModel);
     Build.init(system, readModel);
-    warmUp(system);
+    PlatformEventStream.init(system, db);
     RegistrySettings registry = RegistrySettings.create(system);
     DockerEngine docker = DockerEngine.connect(system.settings().config().getString("skiff.docker.host"));
     if (!docker.ping()) log.warn("Docker engine not reachable at {}: builds and release images fail until it is", system.settings().config().getString("skiff.docker.host"));
@@ -137,6 +142,10 @@ public final class Main {
       }
     });
     SchedulerClient scheduler = SchedulerClient.start(system, new AppQueries(db), images, settings.askTimeout());
+    Executor dockerCalls = system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher"));
+    Release.init(system, readModel, new ClusterDeployPorts(system, images, scheduler, dockerCalls, settings.askTimeout()));
+    DeployResumer.start(system, new AppQueries(db), Duration.ofSeconds(5), 10);
+    warmUp(system);
     startRoles(system, settings, db, registry, docker, images, scheduler);
     ApiContext ctx = ApiContext.create(system, settings, db, images, scheduler);
     return ApiServer.start(new ApiRoutes(ctx).route(), settings.apiHost(), settings.apiPort(), system)

@@ -112,6 +112,7 @@ class SerializationRoundTripTest {
     if (c == boolean.class || c == Boolean.class) return true;
     if (c == Instant.class) return Instant.parse("2026-01-02T03:04:05.123456Z");
     if (c == ActorRef.class) return ref;
+    if (c.isEnum()) return c.getEnumConstants()[c.getEnumConstants().length - 1];
     if (c.isRecord()) {
       RecordComponent[] components = c.getRecordComponents();
       Object[] values = new Object[components.length];

@@ -2,6 +2,8 @@ package io.skiff.builder;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.pattern.StatusReply;
 import io.skiff.domain.App;
@@ -46,14 +48,16 @@ final class BuildPipeline {
   private final ClusterSharding sharding;
   private final DockerEngine docker;
   private final ReleaseImages images;
-  private final SchedulerClient scheduler;
+  private final ActorSystem<?> system;
+  private final Duration deployWait;
   private final BuilderSettings settings;
   private final Duration askTimeout;
 
   BuildPipeline(ActorSystem<?> system, DockerEngine docker, ReleaseImages images, SchedulerClient scheduler,
       BuilderSettings settings, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
-    this.scheduler = scheduler;
+    this.system = system;
+    this.deployWait = scheduler.settings().deployTimeout().plusMinutes(2);
     this.docker = docker;
     this.images = images;
     this.settings = settings;
@@ -91,13 +95,14 @@ final class BuildPipeline {
       askBuild(buildId, r -> new Build.Succeed(info, digest, dockerMillis, r));
 
       out.step("Releasing");
-      ReleaseRecord release = ask(sharding.entityRefFor(Release.ENTITY_KEY, app.uuid())
-          .<ReleaseRecord>askWithStatus(r -> new Release.Deploy(app.id(), app.owner(), info, r), askTimeout));
-      App.Summary scaled = ask(sharding.entityRefFor(App.ENTITY_KEY, app.id())
-          .<App.Summary>askWithStatus(r -> new App.ScaleDefault(defaultStructure(procfile), r), askTimeout));
-      String releaseImage = images.publish(app.id(), release);
-      out.detail("Released v" + release.version() + " as " + releaseImage);
-      launch(scaled, release, out);
+      Release.Outcome outcome = deploy(app, info, out);
+      ReleaseRecord release = outcome.release();
+      if (!outcome.ok()) {
+        outcome.logTail().forEach(line -> out.detail("| " + line));
+        throw new BuildFailed(outcome.message() + "; the previous release keeps serving");
+      }
+      String releaseImage = images.runImage(app.id(), release);
+      out.detail(outcome.message());
       collectGarbage(app.id(), out);
       return new Result(release.version(), releaseImage, dockerMillis, (System.nanoTime() - start) / 1_000_000);
     } catch (BuildFailed | DockerException e) {
@@ -111,30 +116,32 @@ final class BuildPipeline {
     }
   }
 
-  /** Rolls the release out; a release whose containers never get ready fails the push. */
-  private void launch(App.Summary app, ReleaseRecord release, PushOutput out) {
-    out.step("Launching v" + release.version() + " (" + structure(app.structure()) + ")");
-    SchedulerClient.Deployment d;
+  /**
+   * One command to the app's Release entity: it records vN, publishes the release image, sets the
+   * default scale on a first build and rolls it out, reporting each step to the pusher, and
+   * answers with the outcome.
+   */
+  private Release.Outcome deploy(App.Summary app, BuildInfo info, PushOutput out) {
+    ActorRef<Release.Progress> progress = system.systemActorOf(Behaviors.<Release.Progress>receiveMessage(p -> {
+      if (p == Release.Progress.END) return Behaviors.stopped();
+      if (p.step()) out.step(p.text());
+      else out.detail(p.text());
+      return Behaviors.same();
+    }), "push-progress-" + UUID.randomUUID(), Props.empty());
     try {
-      d = scheduler.deploy(app, release).toCompletableFuture().get();
+      CompletionStage<Release.Outcome> reply = sharding.entityRefFor(Release.ENTITY_KEY, app.uuid())
+          .askWithStatus(r -> new Release.Deploy(app.id(), app.owner(), info, progress, r), deployWait);
+      return reply.toCompletableFuture().get(deployWait.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new BuildFailed("release v" + release.version() + " could not be deployed: " + e.getCause().getMessage());
+      throw new BuildFailed("the release could not be deployed: " + e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      throw new BuildFailed("no outcome of the deploy in time; see `releases` for it");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BuildFailed("interrupted");
+    } finally {
+      progress.tell(Release.Progress.END);
     }
-    if (!d.ok()) {
-      d.logTail().forEach(line -> out.detail("| " + line));
-      throw new BuildFailed(d.message() + "; the previous release keeps serving");
-    }
-    out.detail(d.message());
-  }
-
-  private static String structure(Map<String, Integer> structure) {
-    if (structure.isEmpty()) return "no containers";
-    StringBuilder b = new StringBuilder();
-    structure.forEach((type, n) -> b.append(b.length() == 0 ? "" : " ").append(type).append('=').append(n));
-    return b.toString();
   }
 
   private void exportTree(Repository repo, ObjectId commit, Path dir) throws IOException {
@@ -162,11 +169,6 @@ final class BuildPipeline {
     } catch (DockerException e) {
       throw new BuildFailed("Docker build failed: " + e.getMessage());
     }
-  }
-
-  /** Deis: web=1 when the Procfile has web, else cmd=1 (the image's own command). */
-  static Map<String, Integer> defaultStructure(Map<String, String> procfile) {
-    return Map.of(procfile.containsKey("web") ? "web" : "cmd", 1);
   }
 
   private void collectGarbage(String app, PushOutput out) {

@@ -53,6 +53,16 @@ public final class Access {
     return Asks.direct(ctx.sharding().entityRefFor(Release.ENTITY_KEY, appUuid).<T>askWithStatus(command::apply, ctx.askTimeout()));
   }
 
+  /**
+   * Sends a release-making change to the app's Release entity and waits for its outcome: the
+   * rollout (up to the deploy timeout) and any change queued before it.
+   */
+  public CompletionStage<Release.Outcome> deploy(
+      String appUuid, Function<ActorRef<StatusReply<Release.Outcome>>, Release.Command> command) {
+    java.time.Duration wait = ctx.scheduler().settings().deployTimeout().plusMinutes(2);
+    return Asks.direct(ctx.sharding().entityRefFor(Release.ENTITY_KEY, appUuid).askWithStatus(command::apply, wait));
+  }
+
   /** Sends a command to a Build entity. */
   public <T> CompletionStage<T> askBuild(String buildUuid, Function<ActorRef<StatusReply<T>>, Build.Command> command) {
     return Asks.direct(ctx.sharding().entityRefFor(Build.ENTITY_KEY, buildUuid).<T>askWithStatus(command::apply, ctx.askTimeout()));

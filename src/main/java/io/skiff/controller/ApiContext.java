@@ -26,17 +26,22 @@ public record ApiContext(
     CertStore certs,
     DomainStore domains,
     AppQueries queries,
-    Executor blocking,
+    Executor crypto,
+    Executor docker,
     ReleaseImages images,
     SchedulerClient scheduler) {
 
-  /** {@code images} publishes release images on config changes; null on nodes without Docker. */
+  /**
+   * Password hashing runs on its own small pool ({@code crypto}: PBKDF2 is CPU-bound, so a burst
+   * of logins queues there instead of stalling JDBC or Docker work); Docker calls on {@code docker}.
+   */
   public static ApiContext create(
       ActorSystem<?> system, SkiffSettings settings, Database db, ReleaseImages images, SchedulerClient scheduler) {
     return new ApiContext(
         system, settings, ClusterSharding.get(system), new Passwords(settings.pbkdf2Iterations()),
         new UserStore(db), new KeyStore(db), new CertStore(db), new DomainStore(db), new AppQueries(db),
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-blocking-dispatcher")), images, scheduler);
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-crypto-dispatcher")),
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher")), images, scheduler);
   }
 
   public Duration askTimeout() {

@@ -79,6 +79,7 @@ public final class ApiRoutes {
         userRoutes.route(),
         keyRoutes.route(),
         certRoutes.route(),
+        new EventRoutes(ctx, auth).route(),
         pathPrefix("apps", () -> auth.authenticated(user -> appRoutes.route(user, id -> appScoped(id, user)))));
   }
 

@@ -109,7 +109,7 @@ public final class AppRoutes {
   /** Release and build images of a destroyed app leave this node's engine (in the background). */
   private void removeImages(String id) {
     if (ctx.images() == null) return;
-    ctx.blocking().execute(() -> {
+    ctx.docker().execute(() -> {
       try {
         ctx.images().collectGarbage(id, 0);
       } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import static io.skiff.controller.RouteSupport.*;
 
 import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.skiff.cluster.TokenCache;
 import io.skiff.domain.App;
 import io.skiff.store.StoreException;
 import io.skiff.store.User;
@@ -18,11 +19,13 @@ public final class AuthRoutes {
   private final ApiContext ctx;
   private final Auth auth;
   private final Access access;
+  private final TokenCache tokenCache;
 
   public AuthRoutes(ApiContext ctx, Auth auth, Access access) {
     this.ctx = ctx;
     this.auth = auth;
     this.access = access;
+    this.tokenCache = TokenCache.get(ctx.system());
     this.dummyHash = ctx.passwords().hash("not-a-password");
   }
 
@@ -96,7 +99,12 @@ public final class AuthRoutes {
         if (!ok) throw ApiError.badRequest("Current password does not match");
         return hash(next).thenCompose(h -> ctx.users().setPassword(target, h));
       });
-    }).thenApply(done -> Reply.ok(Map.of("status", "password set")));
+    }).thenApply(done -> {
+      // Tokens outlive a password change, as in Deis v1; the cached entries go all the same, so
+      // nothing a node remembers about the user predates the change.
+      tokenCache.invalidateUser(target);
+      return Reply.ok(Map.of("status", "password set"));
+    });
   }
 
   private CompletionStage<Reply> cancel(User user, ObjectNode body) {
@@ -110,6 +118,7 @@ public final class AuthRoutes {
       return revokeEverywhere(target);
     }).thenCompose(v -> ctx.users().delete(target)).thenApply(deleted -> {
       if (!deleted) throw ApiError.conflict(target + " still has applications assigned. Delete or transfer ownership");
+      tokenCache.invalidateUser(target); // the user's tokens went with the row
       return Reply.noContent();
     });
   }
@@ -128,7 +137,10 @@ public final class AuthRoutes {
   private CompletionStage<Reply> tokens(User user, ObjectNode body) {
     if (body.has("all")) {
       if (!user.superuser()) throw ApiError.forbidden();
-      return ctx.users().revokeAllTokens().thenApply(n -> Reply.ok(""));
+      return ctx.users().revokeAllTokens().thenApply(n -> {
+        tokenCache.invalidateEveryone();
+        return Reply.ok("");
+      });
     }
     // As Deis's CanRegenerateToken: naming a user at all (even oneself) needs an admin.
     if (body.has("username") && !user.superuser()) throw ApiError.forbidden();
@@ -136,17 +148,18 @@ public final class AuthRoutes {
     String token = Tokens.generate();
     return ctx.users().replaceTokens(target, Tokens.digest(token)).thenApply(found -> {
       if (!found) throw ApiError.notFound();
+      tokenCache.invalidateUser(target);
       return Reply.ok(Map.of("token", token));
     });
   }
 
   // Password hashing is deliberately slow: keep it off the HTTP threads.
   private CompletionStage<String> hash(String password) {
-    return CompletableFuture.supplyAsync(() -> ctx.passwords().hash(password), ctx.blocking());
+    return CompletableFuture.supplyAsync(() -> ctx.passwords().hash(password), ctx.crypto());
   }
 
   private CompletionStage<Boolean> verify(String password, String stored) {
-    return CompletableFuture.supplyAsync(() -> ctx.passwords().verify(password, stored), ctx.blocking());
+    return CompletableFuture.supplyAsync(() -> ctx.passwords().verify(password, stored), ctx.crypto());
   }
 
 }

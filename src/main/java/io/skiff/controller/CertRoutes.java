@@ -5,6 +5,8 @@ import static io.skiff.controller.RouteSupport.*;
 
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import io.skiff.events.Audit;
+import io.skiff.events.PlatformEvents;
 import io.skiff.router.RouteTable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.skiff.store.Certificate;
@@ -30,10 +32,10 @@ public final class CertRoutes {
         pathPrefix(PathMatchers.segment(), cn -> pathEndOrSingleSlash(() -> concat(
             get(() -> run(() -> ctx.certs().get(user.username(), cn)
                 .thenApply(c -> Reply.ok(Views.cert(c.orElseThrow(ApiError::notFound)))))),
-            delete(() -> run(() -> ctx.certs().delete(user.username(), cn).thenApply(deleted -> {
+            delete(() -> run(() -> ctx.certs().delete(user.username(), cn).thenCompose(deleted -> {
               if (!deleted) throw ApiError.notFound();
               RouteTable.domainsChanged(ctx.system());
-              return Reply.noContent();
+              return Audit.recordThen(ctx.system(), PlatformEvents.certRemoved(user.username(), cn), Reply.noContent());
             })))))))));
   }
 
@@ -49,10 +51,11 @@ public final class CertRoutes {
     if (cn.contains("*")) throw ApiError.field("common_name", "Wildcard certificates are not supported");
     Instant now = Instant.now();
     Certificate cert = new Certificate(0, user.username(), cn, pem, key, info.expires(), now, now);
-    return ctx.certs().add(cert).thenApply(stored -> {
+    return ctx.certs().add(cert).thenCompose(stored -> {
       Certificate saved = stored.orElseThrow(() -> ApiError.field("common_name", "This field must be unique."));
       RouteTable.domainsChanged(ctx.system());
-      return Reply.created(Views.cert(saved));
+      return Audit.recordThen(ctx.system(), PlatformEvents.certAdded(user.username(), saved.commonName(), saved.expires()),
+          Reply.created(Views.cert(saved)));
     });
   }
 }

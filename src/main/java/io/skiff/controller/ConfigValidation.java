@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.skiff.domain.ConfigPatch;
+import io.skiff.domain.HealthCheck;
+import io.skiff.runtime.ContainerSpec;
 import io.skiff.store.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,13 +18,15 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a config change ({@code values}, {@code memory}, {@code cpu}, {@code tags}; each a dict or
- * a JSON string of one; null unsets a key) with the Deis validation rules and messages.
+ * a JSON string of one; null unsets a key) with the Deis validation rules and messages, plus the
+ * bounds Docker and the scheduler need: memory 6M..1024G, cpu 0..1024, and the HEALTHCHECK_*
+ * values (see {@link HealthCheck#problem}).
  */
 public final class ConfigValidation {
   private static final Pattern CONFIG_KEY = Pattern.compile("^[a-z_]+[a-z0-9_]*$", Pattern.CASE_INSENSITIVE);
   private static final Pattern PROC_TYPE = Pattern.compile("^[a-z]+");
   private static final Pattern MEMORY = Pattern.compile("^[0-9]+(MB|KB|GB|[BKMG])$", Pattern.CASE_INSENSITIVE);
-  private static final Pattern CPU = Pattern.compile("^[0-9]+$");
+  private static final Pattern CPU = Pattern.compile("^-?[0-9]+$");
   private static final Pattern TAG_KEY = Pattern.compile("^[A-Za-z]+$");
   private static final Pattern TAG_VALUE = Pattern.compile("^\\w+$", Pattern.UNICODE_CHARACTER_CLASS);
   private static final int MAX_KEY = 256;
@@ -85,21 +89,30 @@ public final class ConfigValidation {
   }
 
   private static String value(String key, String value) {
-    return CONFIG_KEY.matcher(key).matches() ? null
-        : "Config keys must start with a letter or underscore and only contain [A-z0-9_]";
+    if (!CONFIG_KEY.matcher(key).matches()) return "Config keys must start with a letter or underscore and only contain [A-z0-9_]";
+    return HealthCheck.problem(key, value);
   }
 
   private static String memory(String key, String value) {
     if (!PROC_TYPE.matcher(key).lookingAt()) return "Process types can only contain [a-z]";
-    if (value != null && !MEMORY.matcher(value).matches()) return "Limit format: <number><unit>, where unit = B, K, M or G";
-    return null;
+    if (value == null) return null;
+    if (!MEMORY.matcher(value).matches()) return "Limit format: <number><unit>, where unit = B, K, M or G";
+    try {
+      ContainerSpec.bytes(value); // overflowing, under Docker's minimum or over the maximum
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
   }
 
   private static String cpu(String key, String value) {
     if (!PROC_TYPE.matcher(key).lookingAt()) return "Process types can only contain [a-z]";
     if (value == null) return null;
     if (!CPU.matcher(value).matches()) return "CPU shares must be an integer";
-    if (value.length() > 4 || Integer.parseInt(value) > 1024) return "CPU shares must be between 0 and 1024";
+    String digits = value.replaceFirst("^(-?)0+(?=.)", "$1");
+    if (digits.startsWith("-") || digits.length() > 4 || Integer.parseInt(digits) > ContainerSpec.MAX_CPU_SHARES) {
+      return "CPU shares must be between " + ContainerSpec.MIN_CPU_SHARES + " and " + ContainerSpec.MAX_CPU_SHARES;
+    }
     return null;
   }
 

@@ -5,6 +5,8 @@ import static io.skiff.controller.RouteSupport.*;
 
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import io.skiff.events.Audit;
+import io.skiff.events.PlatformEvents;
 import io.skiff.router.RouteTable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.skiff.store.Domain;
@@ -31,10 +33,10 @@ public final class DomainRoutes {
         pathPrefix(PathMatchers.segment(), domain -> pathEndOrSingleSlash(() ->
             delete(() -> run(() -> access.use(id, user, true)
                 .thenCompose(app -> ctx.domains().delete(id, domain))
-                .thenApply(deleted -> {
+                .thenCompose(deleted -> {
                   if (!deleted) throw ApiError.notFound();
                   RouteTable.domainsChanged(ctx.system());
-                  return Reply.noContent();
+                  return Audit.recordThen(ctx.system(), PlatformEvents.domainRemoved(id, user.username(), domain), Reply.noContent());
                 })))))));
   }
 
@@ -48,10 +50,10 @@ public final class DomainRoutes {
       String domain = DomainNames.validate(given);
       Instant now = Instant.now();
       Domain d = new Domain(domain, id, user.username(), now, now);
-      return ctx.domains().add(d).thenApply(result -> switch (result) {
+      return ctx.domains().add(d).thenCompose(result -> switch (result) {
         case ADDED -> {
           RouteTable.domainsChanged(ctx.system());
-          yield Reply.created(Views.domain(d));
+          yield Audit.recordThen(ctx.system(), PlatformEvents.domainAdded(id, user.username(), domain), Reply.created(Views.domain(d)));
         }
         // Deis's unique check sees the name as given; "example.com." only clashes once normalised.
         case EXACT_DUPLICATE -> throw given.equals(domain) ? ApiError.field("domain", "This field must be unique.") : inUse(domain);

@@ -2,7 +2,6 @@ package io.skiff.controller;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.skiff.domain.BuildInfo;
 import io.skiff.store.Json;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,13 +37,5 @@ public final class Procfiles {
       out.put(e.getKey(), e.getValue().textValue());
     }
     return out;
-  }
-
-  /** Deis's default scale for an app never scaled: web=1 for a git build with a web type, else cmd=1. */
-  public static Map<String, Integer> defaultStructure(BuildInfo b) {
-    boolean cmd = b.sha().isEmpty()
-        || (!b.dockerfile().isEmpty() && b.procfile().isEmpty())
-        || !b.procfile().containsKey("web");
-    return Map.of(cmd ? "cmd" : "web", 1);
   }
 }

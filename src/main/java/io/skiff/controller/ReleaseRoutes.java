@@ -3,6 +3,7 @@ package io.skiff.controller;
 import static akka.http.javadsl.server.Directives.*;
 import static io.skiff.controller.RouteSupport.*;
 
+import akka.actor.typed.ActorRef;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import akka.pattern.StatusReply;
@@ -18,8 +19,6 @@ import io.skiff.store.User;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import io.skiff.registry.ReleaseImages;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -66,9 +65,7 @@ public final class ReleaseRoutes {
     return access.use(id, user, false)
         .thenCompose(app -> {
           ConfigPatch patch = ConfigValidation.parse(body);
-          return ask(app, r -> new Release.ChangeConfig(app.id(), app.owner(), user.username(), patch, r))
-              .thenCompose(rel -> publish(app, rel))
-              .thenCompose(rel -> deploy(app, rel));
+          return deploy(app, r -> new Release.ChangeConfig(app.id(), app.owner(), user.username(), patch, r));
         })
         .thenApply(rel -> Reply.createdRelease(Views.config(id, rel.config()), rel.version()));
   }
@@ -77,10 +74,8 @@ public final class ReleaseRoutes {
     return access.use(id, user, false).thenCompose(app -> {
       BuildInfo info = buildInfo(user, body);
       return access.<Build.Summary>askBuild(info.uuid(), r -> new Build.Create(app.id(), app.uuid(), info, r))
-          .thenCompose(b -> ask(app, r -> new Release.Deploy(app.id(), app.owner(), info, r)))
-          .thenCompose(rel -> access.<App.Summary>askApp(id, r -> new App.ScaleDefault(Procfiles.defaultStructure(info), r))
-              .thenCompose(scaled -> deploy(scaled, rel))
-              .thenApply(deployed -> Reply.createdRelease(Views.build(id, info), rel.version())));
+          .thenCompose(b -> deploy(app, r -> new Release.Deploy(app.id(), app.owner(), info, null, r)))
+          .thenApply(rel -> Reply.createdRelease(Views.build(id, info), rel.version()));
     });
   }
 
@@ -96,42 +91,26 @@ public final class ReleaseRoutes {
     return access.use(id, user, false)
         .thenCompose(app -> {
           Integer target = version(body);
-          return ask(app, r -> new Release.Rollback(app.id(), app.owner(), user.username(), target, r))
-              .thenCompose(rel -> publish(app, rel))
-              .thenCompose(rel -> deploy(app, rel));
+          return deploy(app, r -> new Release.Rollback(app.id(), app.owner(), user.username(), target, r));
         })
         .thenApply(rel -> new Reply(201, Map.of("version", rel.version()), java.util.List.of()));
   }
 
   /**
-   * Bakes a new release's config into {@code <registry>/<app>:vN} when its build came from a git
-   * push (its image is in the platform registry). Images of API builds (`deis pull`) are not
-   * published here. A failure is a 503 naming the recorded release.
+   * Sends one change to the app's Release entity, which records the release, publishes its image
+   * and rolls it out before it answers. If the containers never get ready the release stays
+   * recorded, marked failed, the previous one keeps serving, and the caller gets 503 with the
+   * reason and the container's last log lines (Deis answered 503 too, after deleting the release).
    */
-  private CompletionStage<ReleaseRecord> publish(App.Summary app, ReleaseRecord rel) {
-    ReleaseImages images = ctx.images();
-    if (images == null || rel.build() == null || !rel.build().image().startsWith(images.repository(app.id()) + ":")) {
-      return CompletableFuture.completedFuture(rel);
-    }
-    return CompletableFuture.supplyAsync(() -> {
-      images.publish(app.id(), rel);
-      return rel;
-    }, ctx.blocking()).exceptionally(e -> {
-      throw ApiError.unavailable("release v" + rel.version() + " is recorded, but its image could not be published: "
-          + Replies.unwrap(e).getMessage());
-    });
-  }
-
-  /**
-   * Rolls the new release out. If its containers never get ready the release stays recorded,
-   * marked failed, the previous one keeps serving, and the caller gets 503 with the reason and the
-   * container's last log lines (Deis answered 503 too, after deleting the release).
-   */
-  private CompletionStage<ReleaseRecord> deploy(App.Summary app, ReleaseRecord rel) {
-    return ctx.scheduler().deploy(app, rel).thenApply(d -> {
-      if (!d.ok()) throw ApiError.unavailable(d.describe());
-      return rel;
-    });
+  private CompletionStage<ReleaseRecord> deploy(App.Summary app, Function<ActorRef<StatusReply<Release.Outcome>>, Release.Command> cmd) {
+    return access.deploy(app.uuid(), cmd)
+        .exceptionally(err -> {
+          throw mapError(err);
+        })
+        .thenApply(o -> {
+          if (!o.ok()) throw ApiError.unavailable(o.describe());
+          return o.release();
+        });
   }
 
   /** The optional rollback target: an integer or a string of one; null for "the one before". */
@@ -144,15 +123,19 @@ public final class ReleaseRoutes {
   }
 
   /** Asks the app's Release entity; its error replies become 404 (unknown version) or 400. */
-  private CompletionStage<ReleaseRecord> ask(App.Summary app, Function<akka.actor.typed.ActorRef<StatusReply<ReleaseRecord>>, Release.Command> cmd) {
+  private CompletionStage<ReleaseRecord> ask(App.Summary app, Function<ActorRef<StatusReply<ReleaseRecord>>, Release.Command> cmd) {
     return access.<ReleaseRecord>askRelease(app.uuid(), cmd)
         .exceptionally(err -> {
-          Throwable t = Replies.unwrap(err);
-          if (t instanceof StatusReply.ErrorMessage m) {
-            throw "Not found".equals(m.getMessage()) ? ApiError.notFound() : ApiError.badRequest(m.getMessage());
-          }
-          throw new CompletionException(t);
+          throw mapError(err);
         });
+  }
+
+  private static RuntimeException mapError(Throwable err) {
+    Throwable t = Replies.unwrap(err);
+    if (t instanceof StatusReply.ErrorMessage m) {
+      return "Not found".equals(m.getMessage()) ? ApiError.notFound() : ApiError.badRequest(m.getMessage());
+    }
+    return new CompletionException(t);
   }
 
   private static String orEmpty(String s) {

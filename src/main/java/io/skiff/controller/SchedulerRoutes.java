@@ -8,6 +8,7 @@ import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.skiff.domain.App;
+import io.skiff.events.Audit;
 import io.skiff.domain.Formation;
 import io.skiff.domain.Release;
 import io.skiff.domain.ReleaseRecord;
@@ -70,12 +71,15 @@ public final class SchedulerRoutes {
         .thenApply(done -> Reply.noContent());
   }
 
-  /** Applies the new structure to the running release, or deploys the latest if none runs yet. */
+  /**
+   * Applies the new structure to the serving release; if none serves yet (a first deploy that
+   * failed), the app's Release entity rolls the latest out with it.
+   */
   private CompletionStage<Object> converge(App.Summary app, ReleaseRecord latest) {
     if (app.deployed() == null) {
-      return ctx.scheduler().deploy(app, latest).thenApply(d -> {
-        if (!d.ok()) throw ApiError.unavailable(d.describe());
-        return d;
+      return access.deploy(app.uuid(), Release.DeployLatest::new).thenApply(o -> {
+        if (!o.ok()) throw ApiError.unavailable(o.describe());
+        return o;
       });
     }
     return ctx.scheduler().apply(new Formation(app.id(), app.deployed(), app.structure())).thenApply(o -> {
@@ -89,7 +93,7 @@ public final class SchedulerRoutes {
     for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
-      boolean integral = v.isIntegralNumber() || (v.isTextual() && v.textValue().trim().matches("^-?[0-9]{1,9}$"));
+      boolean integral = (v.isIntegralNumber() && v.canConvertToInt()) || (v.isTextual() && v.textValue().trim().matches("^-?[0-9]{1,9}$"));
       if (!integral) throw ApiError.badRequest("Invalid scaling format: " + e.getKey() + " must be an integer, not " + Body.kind(v));
       int n = v.isTextual() ? Integer.parseInt(v.textValue().trim()) : v.asInt();
       if (n < 0) throw ApiError.badRequest("Must be greater than or equal to zero");
@@ -133,6 +137,9 @@ public final class SchedulerRoutes {
             if (type == null) return Reply.ok(List.of());
             throw ApiError.notFound();
           }
+          String scope = type == null ? "all" : num == null ? type : type + "." + num;
+          Audit.appRestarted(ctx.system(), id, user.username(),
+              app.deployed() == null ? null : app.deployed().version(), scope);
           if (!o.ok()) throw ApiError.unavailable(o.describe());
           return Reply.ok(o.containers().stream()
               .filter(c -> (type == null || type.equals(c.type())) && (num == null || num == c.num()))

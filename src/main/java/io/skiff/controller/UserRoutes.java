@@ -5,6 +5,7 @@ import static io.skiff.controller.RouteSupport.*;
 
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import io.skiff.cluster.TokenCache;
 import io.skiff.store.User;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,10 +15,12 @@ import java.util.concurrent.CompletionStage;
 public final class UserRoutes {
   private final ApiContext ctx;
   private final Auth auth;
+  private final TokenCache tokenCache;
 
   public UserRoutes(ApiContext ctx, Auth auth) {
     this.ctx = ctx;
     this.auth = auth;
+    this.tokenCache = TokenCache.get(ctx.system());
   }
 
   public Route route() {
@@ -47,6 +50,7 @@ public final class UserRoutes {
   private CompletionStage<Reply> grant(String username) {
     return ctx.users().setSuperuser(username, true).thenApply(found -> {
       if (!found) throw ApiError.notFound();
+      tokenCache.invalidateUser(username); // cached entries carry the old flag
       return new Reply(201, null, java.util.List.of());
     });
   }
@@ -54,6 +58,7 @@ public final class UserRoutes {
   private CompletionStage<Reply> revoke(String username) {
     return ctx.users().setSuperuser(username, false).thenApply(found -> {
       if (!found) throw ApiError.notFound();
+      tokenCache.invalidateUser(username); // cached entries carry the old flag
       return Reply.noContent();
     });
   }

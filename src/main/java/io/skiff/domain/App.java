@@ -54,13 +54,16 @@ public final class App
   public record Revoke(String username, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
   /** Sets the structure only if the app was never scaled (Deis's default scale on first build). */
-  public record ScaleDefault(Map<String, Integer> structure, ActorRef<StatusReply<Summary>> replyTo)
+  public record ScaleDefault(Map<String, Integer> structure, String appUuid, ActorRef<StatusReply<Summary>> replyTo)
       implements Command {}
 
   /** Sets the structure (the number of containers per process type): `scale`. */
   public record Scale(Map<String, Integer> structure, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
-  /** Records the release now serving: the scheduler rolled it out. Older versions are ignored. */
+  /**
+   * Records the release now serving, sent only by the app's Release entity once its rollout
+   * succeeded. Older versions, and releases of a destroyed incarnation, are ignored.
+   */
   public record MarkDeployed(ReleaseSpec release, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
   public record Destroy(ActorRef<StatusReply<Done>> replyTo) implements Command {}
@@ -255,6 +258,7 @@ public final class App
   }
 
   private ReplyEffect<Event, State> onScaleDefault(State s, ScaleDefault c) {
+    if (!s.uuid().equals(c.appUuid())) return notFound(c.replyTo()); // a destroyed incarnation's deploy
     if (!s.structure().isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(s.toSummary(appId)));
     return persistAndPublish(new Scaled(c.structure(), Instant.now()), c.replyTo());
   }
@@ -267,6 +271,7 @@ public final class App
   }
 
   private ReplyEffect<Event, State> onMarkDeployed(State s, MarkDeployed c) {
+    if (!s.uuid().equals(c.release().appUuid())) return notFound(c.replyTo()); // a destroyed incarnation's release
     if (c.release().version() <= s.deployedVersion()) return Effect().reply(c.replyTo(), StatusReply.success(s.toSummary(appId)));
     return persistAndPublish(new ReleaseDeployed(c.release(), Instant.now()), c.replyTo());
   }

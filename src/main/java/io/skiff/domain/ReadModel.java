@@ -15,7 +15,11 @@ public interface ReadModel {
 
   CompletionStage<Done> releaseCreated(String appUuid, String appId, ReleaseRecord release);
 
-  CompletionStage<Done> releaseFailed(String appUuid, int version, String reason);
+  /** The outcome of a release's rollout: {@code failure} null when it serves. */
+  CompletionStage<Done> releaseOutcome(String appUuid, int version, String failure);
+
+  /** A release of the line, for a rollback (the entity keeps only the latest in memory). */
+  CompletionStage<java.util.Optional<ReleaseRecord>> release(String appUuid, int version);
 
   CompletionStage<Done> buildCreated(Build.Summary build);
 }

@@ -32,6 +32,19 @@ public final class ReleaseImages {
     return registry.repository(app);
   }
 
+  /** Whether the release's build is an image of this app's platform repository (a git push). */
+  public boolean isOwnBuild(String app, ReleaseRecord release) {
+    return release.build() != null && release.build().image().startsWith(repository(app) + ":");
+  }
+
+  /**
+   * The image a release's containers run: its published {@code repo:vN} if the build is ours,
+   * else the build's own image (an API build from an outside image is not republished).
+   */
+  public String runImage(String app, ReleaseRecord release) {
+    return isOwnBuild(app, release) ? repository(app) + ":v" + release.version() : release.build().image();
+  }
+
   /** Builds and pushes the release image; returns its reference {@code repo:vN}. */
   public String publish(String app, ReleaseRecord release) {
     if (release.build() == null) throw new DockerException("release v" + release.version() + " has no build", null);

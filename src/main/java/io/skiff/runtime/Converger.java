@@ -1,6 +1,8 @@
 package io.skiff.runtime;
 
 import io.skiff.domain.HealthCheck;
+import io.skiff.events.PlatformEvent;
+import io.skiff.events.PlatformEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,8 @@ final class Converger {
   private static final Duration STABLE = Duration.ofSeconds(60);
   /** A serving container leaves the routes only after this many failed probes in a row (a busy app is slow to accept). */
   private static final int DOWN_AFTER = 3;
+  /** A crash loop is recorded in the platform stream at most once per container per window (plus its restart). */
+  static final Duration CRASH_RECORD_WINDOW = Duration.ofMinutes(5);
 
   /** What the agent remembers of one container between passes. */
   private static final class Tracked {
@@ -41,6 +46,9 @@ final class Converger {
     int healthFailures;
     int probeFailures;
     Instant upSince;
+    Instant crashRecorded;
+    int unrecordedCrashes;
+    boolean recordRestart;
   }
 
   private final ContainerRuntime runtime;
@@ -49,12 +57,22 @@ final class Converger {
   private final Executor background;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+  private final Consumer<PlatformEvent> platformEvents;
 
   Converger(ContainerRuntime runtime, RuntimeSettings settings, Executor background) {
+    this(runtime, settings, background, e -> {});
+  }
+
+  /**
+   * {@code platformEvents} receives container crashes and in-place restarts (coalesced per
+   * {@link #CRASH_RECORD_WINDOW}); it must not block, e.g. {@code e -> Audit.record(system, e)}.
+   */
+  Converger(ContainerRuntime runtime, RuntimeSettings settings, Executor background, Consumer<PlatformEvent> platformEvents) {
     this.runtime = runtime;
     this.settings = settings;
     this.ports = new PortPool(settings.portRangeStart(), settings.portRangeEnd());
     this.background = background;
+    this.platformEvents = platformEvents;
   }
 
   /**
@@ -161,11 +179,40 @@ final class Converger {
       t.nextAttempt = now.plus(backoff(t.crashes));
       log.warn("container {} {}; restart {} in {} ms", t.spec != null ? t.spec.name() : t.id, t.reason, t.crashes,
           backoff(t.crashes).toMillis());
+      recordCrash(t, now);
     } else if (!now.isBefore(t.nextAttempt)) {
       runtime.restart(t.id);
+      recordRestart(t);
       t.state = ContainerStatus.CREATED;
       t.started = now;
       t.healthFailures = 0;
+    }
+  }
+
+  /** The first crash of a container is recorded; later ones once per window, with the count of those in between. */
+  private void recordCrash(Tracked t, Instant now) {
+    if (t.spec == null) return; // adopted before any assignment: its app is not known yet
+    if (t.crashRecorded != null && now.isBefore(t.crashRecorded.plus(CRASH_RECORD_WINDOW))) {
+      t.unrecordedCrashes++;
+      return;
+    }
+    emit(PlatformEvents.containerCrashed(t.spec.app(), t.spec.version(), t.spec.name(), t.reason, t.crashes, t.unrecordedCrashes));
+    t.crashRecorded = now;
+    t.unrecordedCrashes = 0;
+    t.recordRestart = true;
+  }
+
+  private void recordRestart(Tracked t) {
+    if (!t.recordRestart || t.spec == null) return;
+    t.recordRestart = false;
+    emit(PlatformEvents.containerRestarted(t.spec.app(), t.spec.version(), t.spec.name(), t.crashes));
+  }
+
+  private void emit(PlatformEvent e) {
+    try {
+      platformEvents.accept(e);
+    } catch (RuntimeException ex) {
+      log.warn("platform event {} not recorded: {}", e.kind().code(), ex.toString());
     }
   }
 

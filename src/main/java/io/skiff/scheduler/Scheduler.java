@@ -77,6 +77,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private record Tick() implements Command {}
 
+  private record Reload() implements Command {}
+
   private record Reachability(String address, boolean reachable) implements Command {}
 
   private record NodeGone(String address) implements Command {}
@@ -148,14 +150,17 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         .onMessage(Reachability.class, this::onReachability)
         .onMessage(NodeGone.class, this::onNodeGone)
         .onMessage(Tick.class, t -> reconcile())
+        .onMessage(Reload.class, r -> {
+          load();
+          return this;
+        })
         .build();
   }
 
   private Behavior<Command> onLoaded(Loaded l) {
     if (l.error() != null) {
       getContext().getLog().warn("scheduler could not load the apps' desired state, retrying: {}", l.error());
-      getContext().scheduleOnce(Duration.ofSeconds(2), getContext().getSelf(), new Tick());
-      load();
+      getContext().scheduleOnce(Duration.ofSeconds(2), getContext().getSelf(), new Reload());
       return this;
     }
     for (Formation f : l.formations()) {
@@ -204,8 +209,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         a.replyTo().tell(new Outcome(false, "superseded by release v" + d.next.release().version(), List.of(), List.of()));
         return this;
       }
+      // The Release entity asks again while it waits: the same rollout goes on, with its deadline.
+      boolean again = d.next != null && d.next.release().version() == version;
       d.next = f;
-      d.nextDeadline = Instant.now().plus(settings.deployTimeout());
+      if (!again) d.nextDeadline = Instant.now().plus(settings.deployTimeout());
       d.nextWaiters.add(a.replyTo());
     } else if (version == d.currentVersion()) {
       d.current = f;

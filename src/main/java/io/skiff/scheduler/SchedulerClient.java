@@ -4,41 +4,30 @@ import io.skiff.runtime.ContainerStatus;
 import io.skiff.runtime.NodeAgent;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.AskPattern;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.ClusterSingleton;
 import akka.cluster.typed.ClusterSingletonSettings;
 import akka.cluster.typed.SingletonActor;
 import io.skiff.cluster.Asks;
-import io.skiff.domain.App;
 import io.skiff.domain.Formation;
-import io.skiff.domain.Release;
 import io.skiff.domain.ReleaseRecord;
-import io.skiff.domain.ReleaseSpec;
 import io.skiff.registry.ReleaseImages;
 import io.skiff.store.AppQueries;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * How the controller and the builder talk to the scheduler singleton: deploy a release (and record
- * the outcome on the App or Release entity), scale, restart, list containers, run one-off
- * commands, remove an app's containers.
+ * How the other components talk to the scheduler singleton: converge an app to a formation (the
+ * Release entities' rollouts, and scale), restart, list containers, run one-off commands, remove
+ * an app's containers. Outcomes are recorded by the Release entity, never here.
  */
 public final class SchedulerClient {
-  /** The outcome of rolling a release out. */
-  public record Deployment(boolean ok, int version, String message, List<String> logTail) {
-    /** The message with the failing container's last log lines, for the API or a git push. */
-    public String describe() {
-      return Scheduler.Outcome.describe(message, logTail);
-    }
-  }
-
   private final ActorSystem<?> system;
   private final ActorRef<Scheduler.Command> scheduler;
   private final SchedulerSettings settings;
@@ -57,8 +46,12 @@ public final class SchedulerClient {
   /** Starts the singleton (on the oldest controller node) or a proxy to it; every node calls this. */
   public static SchedulerClient start(ActorSystem<?> system, AppQueries queries, ReleaseImages images, Duration askTimeout) {
     SchedulerSettings settings = SchedulerSettings.create(system);
+    // Supervised: one failure restarts the singleton (it reloads the desired state and learns the
+    // containers from the agents' reports) instead of stopping scheduling for the whole cluster.
+    Behavior<Scheduler.Command> supervised = Behaviors.supervise(Scheduler.create(queries, settings))
+        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2));
     ActorRef<Scheduler.Command> ref = ClusterSingleton.get(system).init(
-        SingletonActor.of(Scheduler.create(queries, settings), "scheduler")
+        SingletonActor.of(supervised, "scheduler")
             .withSettings(ClusterSingletonSettings.create(system).withRole("controller")));
     return new SchedulerClient(system, ref, settings, images, askTimeout);
   }
@@ -77,28 +70,20 @@ public final class SchedulerClient {
 
   /** The image release {@code rel} runs: its published image if the build is ours, else the build's own. */
   public String imageFor(String app, ReleaseRecord rel) {
-    if (images != null && rel.build().image().startsWith(images.repository(app) + ":")) {
-      return images.repository(app) + ":v" + rel.version();
-    }
-    return rel.build().image();
-  }
-
-  /**
-   * Rolls {@code rel} out with the app's structure; records it as deployed on the App entity, or
-   * as failed on the Release entity. A release without a build has nothing to run: done at once.
-   */
-  public CompletionStage<Deployment> deploy(App.Summary app, ReleaseRecord rel) {
-    if (rel.build() == null) return CompletableFuture.completedFuture(new Deployment(true, rel.version(), "nothing to run", List.of()));
-    ReleaseSpec spec = ReleaseSpec.of(app.id(), app.uuid(), rel, imageFor(app.id(), rel));
-    return apply(new Formation(app.id(), spec, app.structure())).thenCompose(o -> o.ok()
-        ? this.<App.Summary>askApp(app.id(), r -> new App.MarkDeployed(spec, r))
-            .thenApply(a -> new Deployment(true, rel.version(), o.message(), List.of()))
-        : this.<akka.Done>askRelease(app, r -> new Release.MarkFailed(app.id(), app.owner(), rel.version(), o.message(), r))
-            .handle((d, err) -> new Deployment(false, rel.version(), o.message(), o.logTail())));
+    return images.runImage(app, rel);
   }
 
   public CompletionStage<Scheduler.Outcome> apply(Formation formation) {
-    return ask(r -> new Scheduler.Apply(formation, r), settings.deployTimeout().plusSeconds(30));
+    return apply(formation, settings.deployTimeout().plusSeconds(30));
+  }
+
+  /** Converges the app to {@code formation}; the outcome comes once it is up or has failed. */
+  public CompletionStage<Scheduler.Outcome> apply(Formation formation, Duration wait) {
+    return ask(r -> new Scheduler.Apply(formation, r), wait);
+  }
+
+  public SchedulerSettings settings() {
+    return settings;
   }
 
   public CompletionStage<Scheduler.Outcome> restart(String app, String type, Integer num) {
@@ -134,13 +119,5 @@ public final class SchedulerClient {
 
   private <T> CompletionStage<T> ask(Function<ActorRef<T>, Scheduler.Command> message, Duration timeout) {
     return Asks.direct(AskPattern.ask(scheduler, message::apply, timeout, system.scheduler()));
-  }
-
-  private <T> CompletionStage<T> askApp(String id, Function<ActorRef<akka.pattern.StatusReply<T>>, App.Command> cmd) {
-    return Asks.direct(ClusterSharding.get(system).entityRefFor(App.ENTITY_KEY, id).<T>askWithStatus(cmd::apply, askTimeout));
-  }
-
-  private <T> CompletionStage<T> askRelease(App.Summary app, Function<ActorRef<akka.pattern.StatusReply<T>>, Release.Command> cmd) {
-    return Asks.direct(ClusterSharding.get(system).entityRefFor(Release.ENTITY_KEY, app.uuid()).<T>askWithStatus(cmd::apply, askTimeout));
   }
 }

@@ -38,6 +38,16 @@ public final class AppQueries {
         "SELECT id, structure, deployed FROM apps WHERE NOT destroyed AND deployed IS NOT NULL"));
   }
 
+  /**
+   * App incarnations whose latest rollout has had no outcome for {@code olderThanSeconds}: the
+   * deploy resumer wakes their Release entities after a crash.
+   */
+  public CompletionStage<java.util.List<String>> pendingRollouts(int olderThanSeconds, int limit) {
+    return db.run(c -> Rows.list(c, rs -> rs.getString(1),
+        "SELECT DISTINCT app_uuid::text FROM releases WHERE state = 'pending' AND created < now() - make_interval(secs => ?) "
+            + "LIMIT ?", olderThanSeconds, limit));
+  }
+
   private static AppRow app(ResultSet rs) throws SQLException {
     return new AppRow(rs.getString("id"), rs.getString("uuid"), rs.getString("owner"),
         Json.readMap(rs.getString("structure"), INT_MAP), Rows.instant(rs, "created"), Rows.instant(rs, "updated"));

@@ -2,12 +2,14 @@ package io.skiff.store;
 
 import akka.Done;
 import io.skiff.domain.App;
+import io.skiff.domain.AppConfig;
 import io.skiff.domain.Build;
 import io.skiff.domain.BuildInfo;
 import io.skiff.domain.ReadModel;
 import io.skiff.domain.ReleaseRecord;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -75,7 +77,8 @@ public final class PostgresReadModel implements ReadModel {
           }
           if (updated > 0) {
             for (String sql :
-                new String[] {"DELETE FROM app_perms WHERE app = ?", "DELETE FROM domains WHERE app = ?"}) {
+                new String[] {"DELETE FROM app_perms WHERE app = ?", "DELETE FROM domains WHERE app = ?",
+                  "UPDATE releases SET state = 'failed', failure = 'the app was destroyed' WHERE app = ? AND state = 'pending'"}) {
               try (PreparedStatement del = c.prepareStatement(sql)) {
                 del.setString(1, appId);
                 del.executeUpdate();
@@ -88,38 +91,33 @@ public final class PostgresReadModel implements ReadModel {
 
   @Override
   public CompletionStage<Done> releaseCreated(String appUuid, String appId, ReleaseRecord r) {
-    return db.run(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO releases (app_uuid, app, version, uuid, owner, summary, config, build_uuid, created) "
-                      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setObject(1, UUID.fromString(appUuid));
-            ps.setString(2, appId);
-            ps.setInt(3, r.version());
-            ps.setObject(4, UUID.fromString(r.uuid()));
-            ps.setString(5, r.owner());
-            ps.setString(6, r.summary());
-            ps.setString(7, Json.write(r.config()));
-            ps.setObject(8, r.build() == null ? null : UUID.fromString(r.build().uuid()));
-            ps.setTimestamp(9, Timestamp.from(r.created()));
-            ps.executeUpdate();
-          }
-          return Done.getInstance();
-        });
+    return db.run(c -> {
+      Rows.update(c, "INSERT INTO releases (app_uuid, app, version, uuid, owner, summary, config, build_uuid, created, build, state) "
+              + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+          UUID.fromString(appUuid), appId, r.version(), UUID.fromString(r.uuid()), r.owner(), r.summary(),
+          Json.write(r.config()), r.build() == null ? null : UUID.fromString(r.build().uuid()), Timestamp.from(r.created()),
+          r.build() == null ? null : Json.write(r.build()), r.build() == null ? null : "pending");
+      return Done.getInstance();
+    });
   }
 
   @Override
-  public CompletionStage<Done> releaseFailed(String appUuid, int version, String reason) {
+  public CompletionStage<Done> releaseOutcome(String appUuid, int version, String failure) {
     return db.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE releases SET failure = ? WHERE app_uuid = ? AND version = ?")) {
-        ps.setString(1, reason);
-        ps.setObject(2, UUID.fromString(appUuid));
-        ps.setInt(3, version);
-        ps.executeUpdate();
-      }
+      Rows.update(c, "UPDATE releases SET state = ?, failure = ? WHERE app_uuid = ? AND version = ?",
+          failure == null ? "succeeded" : "failed", failure, UUID.fromString(appUuid), version);
       return Done.getInstance();
     });
+  }
+
+  @Override
+  public CompletionStage<Optional<ReleaseRecord>> release(String appUuid, int version) {
+    return db.run(c -> Rows.one(c, rs -> new ReleaseRecord(rs.getInt("version"), rs.getString("uuid"), rs.getString("owner"),
+            rs.getString("summary"), Json.read(rs.getString("config"), AppConfig.class),
+            rs.getString("build") == null ? null : Json.read(rs.getString("build"), BuildInfo.class),
+            Rows.instant(rs, "created")),
+        "SELECT version, uuid, owner, summary, config, build, created FROM releases WHERE app_uuid = ? AND version = ?",
+        UUID.fromString(appUuid), version));
   }
 
   @Override

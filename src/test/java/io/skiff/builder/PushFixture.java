@@ -176,9 +176,17 @@ final class PushFixture implements AutoCloseable {
   }
 
 
+  private Pusher admin;
+
+  /** The first user registered: the platform's admin. */
+  Pusher admin() {
+    return admin;
+  }
+
   /** The first app and build start the shard regions; do that before any test times anything. */
   private void warmUp() {
     Pusher w = user("warmup", false);
+    admin = w;
     String app = app(w);
     ApiClient.Response r = w.api().post("/v1/apps/" + app + "/builds", Map.of("image", "warmup"));
     for (int i = 0; i < 10 && r.status() == 503 && !r.body().contains("release v"); i++) {

@@ -99,9 +99,9 @@ class AppTest {
   void defaultScaleAppliesOnlyToANeverScaledApp() {
     create();
     TestProbe<StatusReply<App.Summary>> probe = testKit.createTestProbe();
-    app.runCommand(new App.ScaleDefault(Map.of("web", 1), probe.ref()));
+    app.runCommand(new App.ScaleDefault(Map.of("web", 1), "6f0c1d8e-0000-4000-8000-000000000001", probe.ref()));
     assertEquals(Map.of("web", 1), probe.receiveMessage().getValue().structure());
-    assertTrue(app.runCommand(new App.ScaleDefault(Map.of("cmd", 1), probe.ref())).hasNoEvents());
+    assertTrue(app.runCommand(new App.ScaleDefault(Map.of("cmd", 1), "6f0c1d8e-0000-4000-8000-000000000001", probe.ref())).hasNoEvents());
     assertEquals(Map.of("web", 1), probe.receiveMessage().getValue().structure());
   }
 

@@ -22,16 +22,23 @@ final class RecordingReadModel implements ReadModel {
     return CompletableFuture.completedFuture(Done.getInstance());
   }
 
+  final java.util.Map<Integer, ReleaseRecord> releases = new java.util.concurrent.ConcurrentHashMap<>();
+
   @Override
   public CompletionStage<Done> releaseCreated(String appUuid, String appId, ReleaseRecord release) {
-    published.add(release);
+    if (releases.putIfAbsent(release.version(), release) == null) published.add(release);
     return CompletableFuture.completedFuture(Done.getInstance());
   }
 
   @Override
-  public CompletionStage<Done> releaseFailed(String appUuid, int version, String reason) {
-    published.add("failed:v" + version + ":" + reason);
+  public CompletionStage<Done> releaseOutcome(String appUuid, int version, String failure) {
+    published.add(failure == null ? "succeeded:v" + version : "failed:v" + version + ":" + failure);
     return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<java.util.Optional<ReleaseRecord>> release(String appUuid, int version) {
+    return CompletableFuture.completedFuture(java.util.Optional.ofNullable(releases.get(version)));
   }
 
   @Override
