@@ -10,8 +10,16 @@
 #   BENCH_DB=skiff_bench  BENCH_DB_HOST=127.0.0.1 BENCH_DB_PORT=5432 BENCH_DB_USER=skiff BENCH_DB_PASSWORD=skiff
 #   BENCH_SERVER_JVM_OPTS="-Xms1g -Xmx1g"   (both servers get the same options)
 #   BENCH_REF=HEAD       build that commit in a scratch directory instead of the working tree
+#   BENCH_BENCH_FROM=<ref>|worktree   with BENCH_REF: take src/test/java/io/skiff/bench from that
+#                        commit (or this working tree) instead, e.g. new bench code on an old commit
 #   BENCH_SKIP_BUILD=1   reuse target/skiff.jar and target/test-classes as they are
-#   BENCH_OUT=bench/results/latest.md
+#   BENCH_SCENARIOS=standard|issue8   standard: the six API scenarios (default); issue8: the GET
+#                        ratio, writes at v10 vs v10,000, 10,000 apps, recovery (restarts the node)
+#   issue8 knobs: BENCH_HISTORY_VERSIONS=10000 BENCH_HISTORY_PUSH_SECONDS=300 BENCH_HISTORY_REQUESTS=1000
+#                 BENCH_HISTORY_ROUNDS=3 BENCH_MANY_APPS=10000 BENCH_PASSIVATION_WAIT=200 (s; 0 skips)
+#                 BENCH_RECOVERY_SAMPLES=5
+#   BENCH_TIMEOUT=2400   seconds after which the scenario run is cut off
+#   BENCH_OUT=bench/results/latest.md (issue8: bench/results/issue8-latest.md)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +35,12 @@ DB_PORT="${BENCH_DB_PORT:-5432}"
 DB_USER="${BENCH_DB_USER:-skiff}"
 DB_PASSWORD="${BENCH_DB_PASSWORD:-skiff}"
 SERVER_JVM_OPTS="${BENCH_SERVER_JVM_OPTS:--Xms1g -Xmx1g}"
-OUT="${BENCH_OUT:-$ROOT/bench/results/latest.md}"
+SCENARIOS="${BENCH_SCENARIOS:-standard}"
+case "$SCENARIOS" in
+  standard) OUT="${BENCH_OUT:-$ROOT/bench/results/latest.md}" ;;
+  issue8) OUT="${BENCH_OUT:-$ROOT/bench/results/issue8-latest.md}" ;;
+  *) echo "BENCH_SCENARIOS must be standard or issue8" >&2; exit 2 ;;
+esac
 
 WORK="$(mktemp -d /tmp/skiff-bench.XXXXXX)"
 STARTED_PIDS=()
@@ -53,6 +66,14 @@ stop_pid() {
 cleanup() {
   local rc=$?
   set +e
+  # A node the benchmark restarted itself (issue8 recovery) has a new pid, kept in skiff.pid.
+  if [[ -f "$WORK/skiff.pid" ]]; then
+    local npid
+    npid="$(cat "$WORK/skiff.pid")"
+    if [[ -n "$npid" ]] && grep -qa "$WORK/node.jar" "/proc/$npid/cmdline" 2>/dev/null; then
+      stop_pid "$npid" "skiff (restarted)"
+    fi
+  fi
   for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
     stop_pid "${STARTED_PIDS[$i]%%:*}" "${STARTED_PIDS[$i]#*:}"
   done
@@ -83,6 +104,18 @@ if [[ -n "${BENCH_REF:-}" ]]; then
   mkdir -p "$SRC"
   git -C "$ROOT" archive --format=tar "$BENCH_REF" | tar -x -C "$SRC"
   SOURCE_DESC="commit $(git -C "$ROOT" rev-parse --short "$BENCH_REF") (exported and built in a scratch directory)"
+  if [[ -n "${BENCH_BENCH_FROM:-}" ]]; then
+    # The product code of BENCH_REF with the benchmark code of another commit (or this tree).
+    rm -rf "$SRC/src/test/java/io/skiff/bench"
+    if [[ "$BENCH_BENCH_FROM" == worktree ]]; then
+      mkdir -p "$SRC/src/test/java/io/skiff"
+      cp -r "$ROOT/src/test/java/io/skiff/bench" "$SRC/src/test/java/io/skiff/"
+      SOURCE_DESC="$SOURCE_DESC, with the bench code of the working tree"
+    else
+      git -C "$ROOT" archive --format=tar "$BENCH_BENCH_FROM" src/test/java/io/skiff/bench | tar -x -C "$SRC"
+      SOURCE_DESC="$SOURCE_DESC, with the bench code of commit $(git -C "$ROOT" rev-parse --short "$BENCH_BENCH_FROM")"
+    fi
+  fi
 else
   SOURCE_DESC="working tree at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
   if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
@@ -133,15 +166,23 @@ unset SKIFF_SEED_NODES
 # registry (5000), nothing written under /var/lib/skiff; none of them is on the measured paths
 # (the bench apps have no build, so a config change publishes no image).
 mkdir -p "$WORK/data"
+# A start script, so that the issue8 recovery phase can restart the node the same way (it execs
+# the JVM: the script's pid is the node's; restarts append to the same log).
+cat >"$WORK/start-skiff.sh" <<EOF
+#!/usr/bin/env bash
+export SKIFF_DB_URL='$DB_URL' SKIFF_DB_USER='$DB_USER' SKIFF_DB_PASSWORD='$DB_PASSWORD'
+export SKIFF_API_HOST=127.0.0.1 SKIFF_API_PORT='$API_PORT'
+export SKIFF_CLUSTER_HOST=127.0.0.1 SKIFF_CLUSTER_PORT='$CLUSTER_PORT'
+export SKIFF_MANAGEMENT_HOST=127.0.0.1 SKIFF_MANAGEMENT_PORT='$MANAGEMENT_PORT'
+export SKIFF_ROLES=controller SKIFF_REGISTRY_MANAGED=off SKIFF_DATA_DIR='$WORK/data'
+unset SKIFF_SEED_NODES
+exec java $SERVER_JVM_OPTS -Dconfig.file='$WORK/node.conf' -jar '$WORK/node.jar' >>'$WORK/skiff.log' 2>&1 </dev/null
+EOF
+chmod +x "$WORK/start-skiff.sh"
 log "starting Skiff on 127.0.0.1:$API_PORT (cluster $CLUSTER_PORT, management $MANAGEMENT_PORT)"
-# shellcheck disable=SC2086
-SKIFF_DB_URL="$DB_URL" SKIFF_DB_USER="$DB_USER" SKIFF_DB_PASSWORD="$DB_PASSWORD" \
-SKIFF_API_HOST=127.0.0.1 SKIFF_API_PORT="$API_PORT" \
-SKIFF_CLUSTER_HOST=127.0.0.1 SKIFF_CLUSTER_PORT="$CLUSTER_PORT" \
-SKIFF_MANAGEMENT_HOST=127.0.0.1 SKIFF_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
-SKIFF_ROLES=controller SKIFF_REGISTRY_MANAGED=off SKIFF_DATA_DIR="$WORK/data" \
-  java $SERVER_JVM_OPTS -Dconfig.file="$WORK/node.conf" -jar "$WORK/node.jar" >"$WORK/skiff.log" 2>&1 &
+"$WORK/start-skiff.sh" &
 SKIFF_PID=$!
+echo "$SKIFF_PID" >"$WORK/skiff.pid"
 STARTED_PIDS+=("$SKIFF_PID:skiff")
 
 log "starting the ceiling server on 127.0.0.1:$CEILING_PORT"
@@ -167,15 +208,20 @@ log "both servers are up"
 
 # ---- scenarios ----
 # shellcheck disable=SC2086
-java -Xms256m -Xmx1g \
+timeout --foreground "${BENCH_TIMEOUT:-2400}" java -Xms256m -Xmx1g \
   -Dbench.connections="${BENCH_CONNECTIONS:-16}" -Dbench.warmup="${BENCH_WARMUP:-5}" \
   -Dbench.seconds="${BENCH_SECONDS:-10}" -Dbench.maxRequests="${BENCH_MAX_REQUESTS:-1000000}" \
   -Dbench.apps="${BENCH_APPS:-16}" -Dbench.prewarm="${BENCH_PREWARM:-20}" \
   -Dbench.serverJvmOpts="$SERVER_JVM_OPTS" -Dbench.source="$SOURCE_DESC" \
-  -Dbench.dbUser="$DB_USER" -Dbench.dbPassword="$DB_PASSWORD" \
+  -Dbench.dbUser="$DB_USER" -Dbench.dbPassword="$DB_PASSWORD" -Dbench.scenarios="$SCENARIOS" \
+  -Dbench.historyVersions="${BENCH_HISTORY_VERSIONS:-10000}" -Dbench.historyPushSeconds="${BENCH_HISTORY_PUSH_SECONDS:-300}" \
+  -Dbench.historyRequests="${BENCH_HISTORY_REQUESTS:-1000}" -Dbench.historyRounds="${BENCH_HISTORY_ROUNDS:-3}" \
+  -Dbench.manyApps="${BENCH_MANY_APPS:-10000}" -Dbench.passivationWait="${BENCH_PASSIVATION_WAIT:-200}" \
+  -Dbench.recoverySamples="${BENCH_RECOVERY_SAMPLES:-5}" \
   -cp "$BENCH_CP" io.skiff.bench.BenchRun \
-  --skiff-port "$API_PORT" --ceiling-port "$CEILING_PORT" \
+  --skiff-port "$API_PORT" --ceiling-port "$CEILING_PORT" --management-port "$MANAGEMENT_PORT" \
   --skiff-pid "$SKIFF_PID" --ceiling-pid "$CEILING_PID" \
+  --skiff-start "$WORK/start-skiff.sh" --skiff-pid-file "$WORK/skiff.pid" \
   --db-url "$DB_URL" --out "$OUT"
 
 # Keep Skiff's warnings and errors next to the results (the full log goes with $WORK).

@@ -32,8 +32,11 @@ import java.util.StringJoiner;
  * requests; prints a table and writes it as Markdown. bench/run.sh starts both servers first.
  *
  * <p>Arguments: {@code --skiff-port P --ceiling-port P [--skiff-pid N] [--ceiling-pid N]
- * [--db-url jdbc:...] [--out file.md]}. Tuning (system properties): bench.connections (16),
- * bench.warmup seconds (5), bench.seconds (10), bench.maxRequests per run (1000000), bench.apps (16).
+ * [--management-port P] [--skiff-start script] [--skiff-pid-file file] [--db-url jdbc:...]
+ * [--out file.md]}. Tuning (system properties): bench.connections (16), bench.warmup seconds (5),
+ * bench.seconds (10), bench.maxRequests per run (1000000), bench.apps (16), bench.scenarios
+ * ({@code standard}: the six API scenarios; {@code issue8}: the GET ratio, then {@link
+ * HistoryWrites}, {@link ManyApps} and {@link Recovery}, which restarts the node).
  */
 public final class BenchRun {
   private static final String PASSWORD = "bench-password-1";
@@ -46,7 +49,8 @@ public final class BenchRun {
 
   private final int skiffPort;
   private final int ceilingPort;
-  private final long skiffPid;
+  private final Node node;
+  private final String scenarioSet = System.getProperty("bench.scenarios", "standard");
   private final long ceilingPid;
   private final String dbUrl;
   private final int connections = Integer.getInteger("bench.connections", 16);
@@ -63,7 +67,8 @@ public final class BenchRun {
   private BenchRun(Map<String, String> args) {
     skiffPort = Integer.parseInt(args.getOrDefault("skiff-port", "8100"));
     ceilingPort = Integer.parseInt(args.getOrDefault("ceiling-port", "8101"));
-    skiffPid = Long.parseLong(args.getOrDefault("skiff-pid", "0"));
+    node = new Node(Long.parseLong(args.getOrDefault("skiff-pid", "0")), skiffPort,
+        Integer.parseInt(args.getOrDefault("management-port", "8658")), args.get("skiff-start"), args.get("skiff-pid-file"));
     ceilingPid = Long.parseLong(args.getOrDefault("ceiling-pid", "0"));
     dbUrl = args.get("db-url");
   }
@@ -89,6 +94,17 @@ public final class BenchRun {
     List<String> cfgApps = names("bcfg-", appCount);
     String oneApp = "bone";
 
+    boolean issue8 = scenarioSet.equals("issue8");
+    if (!issue8 && !scenarioSet.equals("standard")) throw new IllegalArgumentException("bench.scenarios: standard or issue8");
+    List<String> issue8Sections = new ArrayList<>();
+    HistoryWrites.Outcome history = null;
+    if (issue8) {
+      // Writes first: the long-history app is pushed while the node holds only the setup apps.
+      history = new HistoryWrites(new ApiClient(skiffPort, token), node, skiffPort, token, runTag, connections).run();
+      issue8Sections.add(history.markdown());
+      oneApp = history.bigApp();
+    }
+
     List<Scenario> scenarios = new ArrayList<>();
     scenarios.add(new Scenario("GET /v1/apps/<id>",
         "authenticated app info, rotating over " + appCount + " apps", true, 200,
@@ -96,22 +112,7 @@ public final class BenchRun {
           byte[][] reqs = getApps.stream().map(a -> LoadDriver.get(port, "/v1/apps/" + a, token)).toArray(byte[][]::new);
           return (c, seq) -> reqs[(int) ((c + seq) % reqs.length)];
         }, true));
-    scenarios.add(new Scenario("POST /v1/apps/<id>/config (" + appCount + " apps)",
-        "set one config value; connection i writes app i mod " + appCount, true, 201,
-        port -> (c, seq) -> LoadDriver.post(port, "/v1/apps/" + cfgApps.get(c % cfgApps.size()) + "/config", token,
-            "{\"values\":{\"BENCH_VALUE\":\"c" + c + "-" + seq + "\"}}"), true));
-    scenarios.add(new Scenario("POST /v1/apps/<id>/config (1 app)",
-        "set one config value; every connection writes the same app", true, 201,
-        port -> (c, seq) -> LoadDriver.post(port, "/v1/apps/" + oneApp + "/config", token,
-            "{\"values\":{\"BENCH_VALUE\":\"c" + c + "-" + seq + "\"}}"), true));
-    scenarios.add(new Scenario("POST /v1/apps",
-        "create an app with a fresh name (App entity + v1 release)", true, 201,
-        port -> {
-          // Every driver run (pre-warm, ceiling, Skiff) restarts seq at 0: names carry a run number.
-          int run = createRuns.incrementAndGet();
-          return (c, seq) -> LoadDriver.post(port, "/v1/apps", token,
-              "{\"id\":\"bn-" + runTag + "-" + run + "-" + c + "-" + seq + "\"}");
-        }, true));
+    if (!issue8) addWriteScenarios(scenarios, token, cfgApps, oneApp);
     // Breakdown of the GET path (Skiff only; compared with the GET ceiling).
     scenarios.add(new Scenario("GET /healthz",
         "breakdown: no auth, no database, no entity (routing + Akka HTTP)", false, 200,
@@ -159,14 +160,39 @@ public final class BenchRun {
         ceilingCpu = getCeilingCpu;
       }
       CpuSampler.Usage[] cpu = new CpuSampler.Usage[1];
-      Result skiff = drive("skiff    " + s.name(), skiffPort, skiffPid, s.skiffStatus(), s.requests().apply(skiffPort), cpu);
+      Result skiff = drive("skiff    " + s.name(), skiffPort, node.pid(), s.skiffStatus(), s.requests().apply(skiffPort), cpu);
       pairs.add(new Pair(s, ceiling, ceilingCpu, skiff, cpu[0]));
     }
+    if (issue8) {
+      issue8Sections.add(new ManyApps(node, skiffPort, token, runTag, connections, dbUrl).run());
+      // Last: it restarts the node.
+      issue8Sections.add(new Recovery(new ApiClient(skiffPort, token), node, skiffPort, token, runTag)
+          .run(history.bigApp(), history.bigVersion()));
+    }
     String state = databaseState(oneApp);
-    String md = markdown(pairs, state);
+    String md = markdown(pairs, state, issue8 ? issue8Sections : List.of());
     System.out.println();
     System.out.println(md);
     return md;
+  }
+
+  private void addWriteScenarios(List<Scenario> scenarios, String token, List<String> cfgApps, String oneApp) {
+    scenarios.add(new Scenario("POST /v1/apps/<id>/config (" + appCount + " apps)",
+        "set one config value; connection i writes app i mod " + appCount, true, 201,
+        port -> (c, seq) -> LoadDriver.post(port, "/v1/apps/" + cfgApps.get(c % cfgApps.size()) + "/config", token,
+            "{\"values\":{\"BENCH_VALUE\":\"c" + c + "-" + seq + "\"}}"), true));
+    scenarios.add(new Scenario("POST /v1/apps/<id>/config (1 app)",
+        "set one config value; every connection writes the same app", true, 201,
+        port -> (c, seq) -> LoadDriver.post(port, "/v1/apps/" + oneApp + "/config", token,
+            "{\"values\":{\"BENCH_VALUE\":\"c" + c + "-" + seq + "\"}}"), true));
+    scenarios.add(new Scenario("POST /v1/apps",
+        "create an app with a fresh name (App entity + v1 release)", true, 201,
+        port -> {
+          // Every driver run (pre-warm, ceiling, Skiff) restarts seq at 0: names carry a run number.
+          int run = createRuns.incrementAndGet();
+          return (c, seq) -> LoadDriver.post(port, "/v1/apps", token,
+              "{\"id\":\"bn-" + runTag + "-" + run + "-" + c + "-" + seq + "\"}");
+        }, true));
   }
 
   private static Settings withPort(Settings s, int port) {
@@ -175,7 +201,7 @@ public final class BenchRun {
 
   /** Stops the run when a server process went away (the numbers would be meaningless). */
   private void checkAlive() {
-    for (long pid : new long[] {skiffPid, ceilingPid}) {
+    for (long pid : new long[] {node.pid(), ceilingPid}) {
       if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
         throw new IllegalStateException("server process " + pid + " is no longer running; see its log");
       }
@@ -288,7 +314,7 @@ public final class BenchRun {
     }
   }
 
-  private String markdown(List<Pair> pairs, String dbState) {
+  private String markdown(List<Pair> pairs, String dbState, List<String> issue8Sections) {
     StringBuilder md = new StringBuilder();
     md.append("# Skiff benchmark results\n\n");
     md.append("Run ").append(OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
@@ -318,6 +344,25 @@ public final class BenchRun {
     }
     md.append("\n¹ Breakdown rows, Skiff only; the ratio is against the GET ceiling.\n\n");
 
+    if (!issue8Sections.isEmpty()) {
+      Pair g = pairs.get(0);
+      double ratio = g.skiff().rps() / g.ceiling().rps();
+      md.append(String.format(Locale.ROOT,
+          "Issue 8 target, authenticated GETs >= 50 %% of the Akka HTTP ceiling in the same run: **%s** (%.1f %%: %.0f vs %.0f req/s).%n%n",
+          ratio >= 0.5 ? "met" : "not met", 100 * ratio, g.skiff().rps(), g.ceiling().rps()));
+    } else {
+      standardTargets(md, pairs);
+    }
+    cpuAndDetails(md, pairs);
+    if (!issue8Sections.isEmpty()) {
+      md.append("\n## Issue 8: state, writes, recovery, scale\n\n");
+      issue8Sections.forEach(md::append);
+    }
+    if (!dbState.isEmpty()) md.append("\n").append(dbState);
+    return md.toString();
+  }
+
+  private void standardTargets(StringBuilder md, List<Pair> pairs) {
     md.append("## Targets\n\n");
     Result get = pairs.get(0).skiff();
     Result cfg = pairs.get(1).skiff();
@@ -331,6 +376,9 @@ public final class BenchRun {
       md.append(String.format(Locale.ROOT, "- p99 < 50 ms, %s: **%s** (%.1f ms at %d connections)\n",
           p.scenario().name(), p99 < 50 ? "met" : "not met", p99, connections));
     }
+  }
+
+  private void cpuAndDetails(StringBuilder md, List<Pair> pairs) {
 
     md.append("\n## CPU during the measured phase\n\n");
     md.append("Cores busy on average (of ").append(Runtime.getRuntime().availableProcessors())
@@ -363,8 +411,6 @@ public final class BenchRun {
     }
     md.append("\nScenarios:\n\n");
     for (Pair p : pairs) md.append("- ").append(p.scenario().name()).append(": ").append(p.scenario().description()).append("\n");
-    if (!dbState.isEmpty()) md.append("\n").append(dbState);
-    return md.toString();
   }
 
   /** Milliseconds of CPU per successful request, from cores busy over the measured phase. */
