@@ -29,6 +29,9 @@ import io.skiff.controller.ApiServer;
 import io.skiff.domain.App;
 import io.skiff.domain.Build;
 import io.skiff.events.PlatformEventStream;
+import io.skiff.events.PlatformLog;
+import io.skiff.logger.LoggerClient;
+import io.skiff.logger.LoggerRole;
 import io.skiff.domain.ReadModel;
 import io.skiff.domain.Release;
 import io.skiff.store.Database;
@@ -101,7 +104,8 @@ public final class Main {
   /**
    * The node's config: application.conf (or -Dconfig.file), with SKIFF_SEED_NODES, a
    * comma-separated list of akka:// addresses, replacing the seed nodes when set, and
-   * SKIFF_ROLES, a comma-separated list of roles (controller, builder, runtime, router, registry).
+   * SKIFF_ROLES, a comma-separated list of roles (controller, builder, runtime, router, registry,
+   * logger).
    */
   static Config config(Map<String, String> env) {
     Config base = ConfigFactory.load();
@@ -146,8 +150,10 @@ public final class Main {
     Release.init(system, readModel, new ClusterDeployPorts(system, images, scheduler, dockerCalls, settings.askTimeout()));
     DeployResumer.start(system, new AppQueries(db), Duration.ofSeconds(5), 10);
     warmUp(system);
+    LoggerClient logs = LoggerClient.start(system, LoggerRole.startIfLogger(system), settings.askTimeout());
+    PlatformLog.init(system, db, logs.sink(), logs::delete, Duration.ofMillis(500));
     startRoles(system, settings, db, registry, docker, images, scheduler);
-    ApiContext ctx = ApiContext.create(system, settings, db, images, scheduler);
+    ApiContext ctx = ApiContext.create(system, settings, db, images, scheduler, logs);
     return ApiServer.start(new ApiRoutes(ctx).route(), settings.apiHost(), settings.apiPort(), system)
         .thenApply(binding -> {
           NodeStatus.get(system).apiBound();

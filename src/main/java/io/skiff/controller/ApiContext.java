@@ -5,6 +5,7 @@ import akka.actor.typed.DispatcherSelector;
 import java.util.concurrent.Executor;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.skiff.SkiffSettings;
+import io.skiff.logger.LoggerClient;
 import io.skiff.registry.ReleaseImages;
 import io.skiff.scheduler.SchedulerClient;
 import io.skiff.store.AppQueries;
@@ -29,19 +30,21 @@ public record ApiContext(
     Executor crypto,
     Executor docker,
     ReleaseImages images,
-    SchedulerClient scheduler) {
+    SchedulerClient scheduler,
+    LoggerClient logs) {
 
   /**
    * Password hashing runs on its own small pool ({@code crypto}: PBKDF2 is CPU-bound, so a burst
    * of logins queues there instead of stalling JDBC or Docker work); Docker calls on {@code docker}.
    */
   public static ApiContext create(
-      ActorSystem<?> system, SkiffSettings settings, Database db, ReleaseImages images, SchedulerClient scheduler) {
+      ActorSystem<?> system, SkiffSettings settings, Database db, ReleaseImages images, SchedulerClient scheduler,
+      LoggerClient logs) {
     return new ApiContext(
         system, settings, ClusterSharding.get(system), new Passwords(settings.pbkdf2Iterations()),
         new UserStore(db), new KeyStore(db), new CertStore(db), new DomainStore(db), new AppQueries(db),
         system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-crypto-dispatcher")),
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher")), images, scheduler);
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher")), images, scheduler, logs);
   }
 
   public Duration askTimeout() {

@@ -2,6 +2,7 @@ package io.skiff.controller;
 
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.ResponseEntity;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import io.skiff.store.Json;
@@ -38,6 +39,7 @@ public final class Replies {
   public static HttpResponse toResponse(Reply reply) {
     HttpResponse r = HttpResponse.create().withStatus(status(reply.status())).addHeaders(reply.headers());
     if (reply.body() == null || reply.status() == 204) return r;
+    if (reply.body() instanceof ResponseEntity entity) return r.withEntity(entity);
     return r.withEntity(ContentTypes.APPLICATION_JSON, Json.write(reply.body()));
   }
 

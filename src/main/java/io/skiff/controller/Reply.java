@@ -4,7 +4,10 @@ import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.headers.RawHeader;
 import java.util.List;
 
-/** What a handler answers: a status, a JSON body (null for none) and extra headers. */
+/**
+ * What a handler answers: a status, a body (null for none; a ResponseEntity as it is, anything
+ * else as JSON) and extra headers.
+ */
 public record Reply(int status, Object body, List<HttpHeader> headers) {
   public static Reply ok(Object body) {
     return new Reply(200, body, List.of());

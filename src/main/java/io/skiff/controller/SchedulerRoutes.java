@@ -22,15 +22,17 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Scale, containers (list, restart), run, and logs (503 until the logger exists). */
+/** Scale, containers (list, restart), run, and logs ({@link LogRoutes}). */
 public final class SchedulerRoutes {
   static final String NO_LOGGER = "logger not available";
   private final ApiContext ctx;
   private final Access access;
+  private final LogRoutes logs;
 
   public SchedulerRoutes(ApiContext ctx, Access access) {
     this.ctx = ctx;
     this.access = access;
+    this.logs = new LogRoutes(ctx, access);
   }
 
   public Route route(String id, User user) {
@@ -45,8 +47,7 @@ public final class SchedulerRoutes {
                 pathPrefix(PathMatchers.integerSegment(), num -> concat(
                     pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> runIgnoringBody(() -> restart(id, user, type, num))))),
                     pathEndOrSingleSlash(() -> get(() -> run(() -> one(id, user, type, num)))))))))),
-        pathPrefix("logs", () -> pathEndOrSingleSlash(() -> get(() -> run(() ->
-            access.use(id, user, false).thenApply(app -> { throw ApiError.unavailable(NO_LOGGER); }))))),
+        pathPrefix("logs", () -> pathEndOrSingleSlash(() -> get(() -> logs.route(id, user)))),
         pathPrefix("run", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(body -> runCommand(id, user, body))))));
   }
 

@@ -87,6 +87,20 @@ public final class ApiClient {
     return send(b);
   }
 
+  /** A GET whose body is read as it arrives, line by line (follow mode); close the stream when done. */
+  public HttpResponse<java.util.stream.Stream<String>> streamLines(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+    if (token != null) b.header("Authorization", "token " + token);
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Registers a user and logs in; returns the token. */
   public String registerAndLogin(String username, String password) {
     Response r = post("/v1/auth/register", Map.of("username", username, "password", password, "email", username + "@example.com"));

@@ -1,0 +1,58 @@
+package io.skiff.logger;
+
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Props;
+import akka.cluster.typed.Cluster;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The logger role on this node: the segment store under {@code skiff.logger.store.dir}, its one
+ * writer thread, and the {@link LoggerNode} actor that serves the cluster. The writer is flushed
+ * and closed when the node shuts down.
+ */
+public final class LoggerRole {
+  private static final Logger log = LoggerFactory.getLogger(LoggerRole.class);
+  public static final String ROLE = "logger";
+
+  private LoggerRole() {}
+
+  /** The node's writer when it has the logger role, else null. */
+  public static LogWriter startIfLogger(ActorSystem<?> system) {
+    if (!Cluster.get(system).selfMember().hasRole(ROLE)) return null;
+    Config config = system.settings().config().getConfig("skiff.logger");
+    LogStoreSettings configured = LogStoreSettings.fromConfig(config);
+    // A relative store dir lives under the node's data dir.
+    LogStoreSettings settings = new LogStoreSettings(
+        Path.of(system.settings().config().getString("skiff.data-dir")).resolve(configured.dir()),
+        configured.maxLinesPerApp(), configured.maxBytesPerApp());
+    LogStore store;
+    try {
+      store = new SegmentLogStore(settings);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the log store in " + settings.dir(), e);
+    }
+    LogWriter writer = new LogWriter(store, config.getInt("store.queue-batches"), config.getDuration("store.sync-interval"));
+    Executor reads = system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-logger-read-dispatcher"));
+    system.systemActorOf(LoggerNode.create(writer, reads), "logger", Props.empty());
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-log-store", () -> {
+      try {
+        writer.close();
+      } catch (IOException e) {
+        log.warn("closing the log store: {}", e.toString());
+      }
+      return CompletableFuture.completedFuture(akka.Done.getInstance());
+    });
+    log.info("logger role: store {} ({} lines, {} bytes per app)", settings.dir(), settings.maxLinesPerApp(),
+        settings.maxBytesPerApp());
+    return writer;
+  }
+}
