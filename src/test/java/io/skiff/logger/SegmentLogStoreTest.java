@@ -236,6 +236,29 @@ class SegmentLogStoreTest {
   }
 
   @Test
+  void highWaterKeepsTheMostRecentlyUpdatedSenders() throws Exception {
+    int senders = AppLog.MAX_SENDERS + 76;
+    try (SegmentLogStore s = open()) {
+      List<LogLine> in = new ArrayList<>();
+      for (int i = 0; i < senders; i++) in.add(line("app", LogLine.Source.APP, "web.1", "m", "s" + i, i));
+      s.append(in);
+      assertEquals(Optional.empty(), s.highWater("app", "s75"));
+      assertEquals(Optional.of(new HighWater(1_076, 76)), s.highWater("app", "s76"));
+      // s76 is updated, so s77 is now the oldest and goes when one more sender comes
+      s.append(List.of(line("app", LogLine.Source.APP, "web.1", "m", "s76", 5000),
+          line("app", LogLine.Source.APP, "web.1", "m", "new", 1)));
+      assertEquals(Optional.of(new HighWater(6_000, 5000)), s.highWater("app", "s76"));
+      assertEquals(Optional.empty(), s.highWater("app", "s77"));
+      assertTrue(s.highWater("app", "s78").isPresent());
+    }
+    try (SegmentLogStore s = open()) {
+      assertEquals(Optional.empty(), s.highWater("app", "s77"));
+      assertEquals(Optional.of(new HighWater(6_000, 5000)), s.highWater("app", "s76"));
+      assertTrue(s.highWater("app", "new").isPresent());
+    }
+  }
+
+  @Test
   void tornLastRecordIsCutOnReopenAndSeqsContinue() throws Exception {
     try (SegmentLogStore s = open()) {
       s.append(lines("app", 1, 10));
@@ -246,13 +269,16 @@ class SegmentLogStoreTest {
       ch.truncate(size - 3);
     }
     try (SegmentLogStore s = open()) {
+      assertEquals(size - LogRecordCodec.prepare(lines("app", 10, 1).get(0)).size(), Files.size(seg), "cut");
       assertEquals(9, s.lastSeq("app"));
       assertEquals(range(1, 9), seqs(s.readAfter("app", 0, 100)));
       assertEquals(List.of(10L), seqs(s.append(List.of(line("app", "web.1", "new10")))));
     }
     // garbage after the last record (a torn header) is dropped too
+    long whole = Files.size(seg);
     Files.write(seg, new byte[] {0, 0, 0, 50, 1, 2}, StandardOpenOption.APPEND);
     try (SegmentLogStore s = open()) {
+      assertEquals(whole, Files.size(seg), "cut");
       assertEquals(10, s.lastSeq("app"));
       assertEquals(List.of(11L), seqs(s.append(List.of(line("app", "web.1", "new11")))));
     }
