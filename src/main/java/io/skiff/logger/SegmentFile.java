@@ -20,7 +20,8 @@ import java.util.List;
 final class SegmentFile {
   /** Records per index entry. */
   static final int STRIDE = 32;
-  private static final int RETRIES = 3;
+  /** Attempts when other threads' opens keep evicting the channel under us. */
+  private static final int RETRIES = 20;
 
   /** What a reader may read: {@code count} records in {@code [0, end)}, block {@code b} at {@code blocks[b]}. */
   record View(int count, long end, long[] blocks) {
