@@ -11,6 +11,10 @@ import java.util.regex.Pattern;
  * The {@code skiff.router} section, plus the platform domain and where the router keeps nginx's
  * files ({@code <data-dir>/router}). Names that end up in nginx.conf are checked here, so a bad
  * setting stops the router with a clear message instead of producing a broken config.
+ *
+ * <p>{@code accessLogSyslogPort}: the loopback UDP port nginx sends one syslog datagram per
+ * request to (the router log listener, {@code io.skiff.logger.RouterLogListener}), or {@link
+ * #ACCESS_LOG_OFF}.
  */
 public record RouterSettings(
     String platformDomain,
@@ -23,7 +27,10 @@ public record RouterSettings(
     Duration sendTimeout,
     long bodySize,
     Duration reloadDelay,
-    Path dir) {
+    Path dir,
+    int accessLogSyslogPort) {
+  /** {@link #accessLogSyslogPort} when nginx logs no requests. */
+  public static final int ACCESS_LOG_OFF = -1;
   private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._+@/-]*");
 
   public RouterSettings {
@@ -34,10 +41,29 @@ public record RouterSettings(
     if (!NginxNames.isHost(host)) throw new IllegalArgumentException("skiff.router.host is not an IP address or host name: " + host);
     requirePort("port", port);
     requirePort("https-port", httpsPort);
+    if (accessLogSyslogPort != ACCESS_LOG_OFF) requirePort("access-log-syslog-port", accessLogSyslogPort);
     if (bodySize < 0) throw new IllegalArgumentException("skiff.router.body-size must not be negative");
     if (!SAFE_PATH.matcher(dir.toString()).matches()) {
       throw new IllegalArgumentException("skiff.data-dir may only hold letters, digits and . _ - + @ / for nginx's files: " + dir);
     }
+  }
+
+  /** Settings without router access lines. */
+  public RouterSettings(
+      String platformDomain, String host, int port, int httpsPort, String nginxBinary, Duration connectTimeout,
+      Duration readTimeout, Duration sendTimeout, long bodySize, Duration reloadDelay, Path dir) {
+    this(platformDomain, host, port, httpsPort, nginxBinary, connectTimeout, readTimeout, sendTimeout, bodySize,
+        reloadDelay, dir, ACCESS_LOG_OFF);
+  }
+
+  /** Whether nginx sends one syslog datagram per request to 127.0.0.1:{@link #accessLogSyslogPort}. */
+  public boolean accessLogEnabled() {
+    return accessLogSyslogPort != ACCESS_LOG_OFF;
+  }
+
+  public RouterSettings withAccessLogSyslogPort(int port) {
+    return new RouterSettings(platformDomain, host, this.port, httpsPort, nginxBinary, connectTimeout, readTimeout,
+        sendTimeout, bodySize, reloadDelay, dir, port);
   }
 
   public static RouterSettings create(ActorSystem<?> system) {
@@ -58,7 +84,8 @@ public record RouterSettings(
         c.getDuration("send-timeout"),
         c.getBytes("body-size"),
         c.getDuration("reload-delay"),
-        Path.of(skiff.getString("data-dir")).toAbsolutePath().resolve("router"));
+        Path.of(skiff.getString("data-dir")).toAbsolutePath().resolve("router"),
+        c.hasPath("access-log-syslog-port") ? c.getInt("access-log-syslog-port") : ACCESS_LOG_OFF);
   }
 
   private static void requirePort(String name, int port) {
