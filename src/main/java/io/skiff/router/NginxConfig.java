@@ -23,8 +23,8 @@ import java.util.TreeSet;
  *
  * <p>With an access-log port ({@link RouterSettings#accessLogEnabled()}), every app server sends
  * one RFC 3164 datagram per request to the router log listener on 127.0.0.1 (tag {@value
- * #ACCESS_LOG_TAG}, a JSON body with the app named by the server itself); the default servers
- * log nothing.
+ * #ACCESS_LOG_TAG}, a JSON body with the access-log key and the app named by the server itself);
+ * the default servers log nothing.
  */
 final class NginxConfig {
   private static final String TEXT = "\"text/plain; charset=utf-8\"";
@@ -35,10 +35,11 @@ final class NginxConfig {
   static final String ACCESS_LOG_TAG = "skiff_router";
   /**
    * One JSON object per request ({@code escape=json}: request-controlled values cannot leave their
-   * string). {@code app} is only ever set by this config ({@code set $skiff_app} per server),
+   * string), starting with the access-log key ({@code %s}). {@code app} is only ever set by this config ({@code set $skiff_app} per server),
    * never taken from the request.
    */
   private static final String ACCESS_LOG_JSON = "{"
+      + "\"key\":\"%s\","
       + "\"app\":\"$skiff_app\","
       + "\"method\":\"$request_method\","
       + "\"path\":\"$request_uri\","
@@ -150,7 +151,7 @@ final class NginxConfig {
 
   private void http(StringBuilder out) {
     line(out, "access_log off");
-    if (settings.accessLogEnabled()) line(out, "log_format " + ACCESS_LOG_FORMAT + " escape=json '" + ACCESS_LOG_JSON + "'");
+    if (settings.accessLogEnabled()) line(out, "log_format " + ACCESS_LOG_FORMAT + " escape=json '" + ACCESS_LOG_JSON.formatted(settings.accessLogKey()) + "'");
     line(out, "server_tokens off");
     line(out, "sendfile on");
     line(out, "tcp_nodelay on");

@@ -185,7 +185,7 @@ class NginxConfigTest {
     String conf = LOGGING.render(Map.of("web", route("web", "10.0.0.1:5000"), "idle", route("idle")),
         Map.of("secure.example.com", "web"), Map.of("secure.example.com", certFiles("secure.example.com"))).text();
     assertTrue(conf.contains("    access_log off;\n"), "off by default, for the default servers");
-    assertTrue(conf.contains("    log_format skiff_router escape=json '{\"app\":\"$skiff_app\",\"method\":\"$request_method\","
+    assertTrue(conf.contains("    log_format skiff_router escape=json '{\"key\":\"" + SETTINGS.accessLogKey() + "\",\"app\":\"$skiff_app\",\"method\":\"$request_method\","
         + "\"path\":\"$request_uri\",\"host\":\"$host\",\"status\":$status,\"bytes\":$body_bytes_sent,"), conf);
     for (String field : List.of("\"request_time\":\"$request_time\"", "\"upstream_response_time\":\"$upstream_response_time\"",
         "\"upstream_connect_time\":\"$upstream_connect_time\"", "\"upstream_addr\":\"$upstream_addr\"",
@@ -213,7 +213,10 @@ class NginxConfigTest {
     com.typesafe.config.Config conf = com.typesafe.config.ConfigFactory.parseString(
         "skiff { platform-domain = skiff.local, data-dir = /tmp/skiff, router.access-log-syslog-port = 5142 }")
         .withFallback(com.typesafe.config.ConfigFactory.parseResources("application.conf")).resolve();
-    assertEquals(5142, RouterSettings.fromConfig(conf).accessLogSyslogPort());
+    RouterSettings fromConfig = RouterSettings.fromConfig(conf);
+    assertEquals(5142, fromConfig.accessLogSyslogPort());
+    assertEquals(RouterSettings.PROCESS_ACCESS_LOG_KEY, fromConfig.accessLogKey(), "the node's router and listener share it");
+    assertFalse(fromConfig.toString().contains(fromConfig.accessLogKey()));
   }
 
   @Test
