@@ -20,10 +20,41 @@ import java.util.TreeSet;
  * containers answer 503, unknown hosts 404 (the default server), each with a one-line text body.
  * Only names matching {@link NginxNames} are ever written; anything else is left out and listed
  * in {@link Rendered#ignored()}.
+ *
+ * <p>With an access-log port ({@link RouterSettings#accessLogEnabled()}), every app server sends
+ * one RFC 3164 datagram per request to the router log listener on 127.0.0.1 (tag {@value
+ * #ACCESS_LOG_TAG}, a JSON body with the access-log key and the app named by the server itself);
+ * the default servers log nothing.
  */
 final class NginxConfig {
   private static final String TEXT = "\"text/plain; charset=utf-8\"";
   private static final int UPSTREAM_KEEPALIVE = 32;
+  /** The log_format of the router's per-request lines; its fields are what the router log listener reads. */
+  static final String ACCESS_LOG_FORMAT = "skiff_router";
+  /** The syslog TAG of those lines. */
+  static final String ACCESS_LOG_TAG = "skiff_router";
+  /**
+   * One JSON object per request ({@code escape=json}: request-controlled values cannot leave their
+   * string), starting with the access-log key ({@code %s}). {@code app} is only ever set by this config ({@code set $skiff_app} per server),
+   * never taken from the request.
+   */
+  private static final String ACCESS_LOG_JSON = "{"
+      + "\"key\":\"%s\","
+      + "\"app\":\"$skiff_app\","
+      + "\"method\":\"$request_method\","
+      + "\"path\":\"$request_uri\","
+      + "\"host\":\"$host\","
+      + "\"status\":$status,"
+      + "\"bytes\":$body_bytes_sent,"
+      + "\"request_time\":\"$request_time\","
+      + "\"upstream_connect_time\":\"$upstream_connect_time\","
+      + "\"upstream_response_time\":\"$upstream_response_time\","
+      + "\"upstream_addr\":\"$upstream_addr\","
+      + "\"remote_addr\":\"$remote_addr\","
+      + "\"request_id\":\"$skiff_request_id\","
+      + "\"scheme\":\"$scheme\","
+      + "\"msec\":\"$msec\""
+      + "}";
 
   /** The config text, and what was left out of it (with the reason). */
   record Rendered(String text, List<String> ignored) {}
@@ -120,6 +151,7 @@ final class NginxConfig {
 
   private void http(StringBuilder out) {
     line(out, "access_log off");
+    if (settings.accessLogEnabled()) line(out, "log_format " + ACCESS_LOG_FORMAT + " escape=json '" + ACCESS_LOG_JSON.formatted(settings.accessLogKey()) + "'");
     line(out, "server_tokens off");
     line(out, "sendfile on");
     line(out, "tcp_nodelay on");
@@ -169,6 +201,8 @@ final class NginxConfig {
     out.append("    server {\n");
     out.append("        listen ").append(httpListen()).append(" default_server;\n");
     out.append("        server_name _;\n");
+    // Declares $skiff_app for log_format even when no app is routed; this server logs nothing.
+    if (settings.accessLogEnabled()) out.append("        set $skiff_app \"\";\n");
     out.append("        location = /health-check {\n");
     text(out, 200, "OK");
     out.append("        }\n        location / {\n");
@@ -185,6 +219,7 @@ final class NginxConfig {
     out.append("    server {\n");
     out.append("        listen ").append(httpListen()).append(";\n");
     out.append("        server_name ").append(String.join(" ", names)).append(";\n");
+    accessLog(out, app);
     location(out, app, live);
     out.append("    }\n");
   }
@@ -195,8 +230,17 @@ final class NginxConfig {
     out.append("        server_name ").append(domain).append(";\n");
     out.append("        ssl_certificate ").append(files.certificate()).append(";\n");
     out.append("        ssl_certificate_key ").append(files.key()).append(";\n");
+    accessLog(out, app);
     location(out, app, live);
     out.append("    }\n");
+  }
+
+  /** Each request of {@code app}'s server, one syslog datagram to the router log listener on loopback. */
+  private void accessLog(StringBuilder out, String app) {
+    if (!settings.accessLogEnabled()) return;
+    out.append("        set $skiff_app ").append(app).append(";\n");
+    out.append("        access_log syslog:server=").append(NginxNames.address("127.0.0.1", settings.accessLogSyslogPort()))
+        .append(",facility=local7,tag=").append(ACCESS_LOG_TAG).append(",nohostname ").append(ACCESS_LOG_FORMAT).append(";\n");
   }
 
   private static void location(StringBuilder out, String app, boolean live) {

@@ -168,6 +168,57 @@ class NginxConfigTest {
     assertTrue(conf.contains("\nuser nobody nogroup;\n"), conf);
   }
 
+  static final NginxConfig LOGGING = new NginxConfig(SETTINGS.withAccessLogSyslogPort(5142), new NginxLayout(DIR), Optional.empty());
+  static final String ACCESS_LOG =
+      "access_log syslog:server=127.0.0.1:5142,facility=local7,tag=skiff_router,nohostname skiff_router;";
+
+  @Test
+  void withoutAnAccessLogPortNothingIsLogged() {
+    String conf = render(Map.of("web", route("web", "10.0.0.1:5000")), Map.of(), Map.of());
+    assertEquals(1, count(conf, "access_log "), conf);
+    assertFalse(conf.contains("log_format"), conf);
+    assertFalse(conf.contains("skiff_app"), conf);
+  }
+
+  @Test
+  void withAnAccessLogPortEachAppsServersLogToTheListenerUnderTheirOwnAppName() {
+    String conf = LOGGING.render(Map.of("web", route("web", "10.0.0.1:5000"), "idle", route("idle")),
+        Map.of("secure.example.com", "web"), Map.of("secure.example.com", certFiles("secure.example.com"))).text();
+    assertTrue(conf.contains("    access_log off;\n"), "off by default, for the default servers");
+    assertTrue(conf.contains("    log_format skiff_router escape=json '{\"key\":\"" + SETTINGS.accessLogKey() + "\",\"app\":\"$skiff_app\",\"method\":\"$request_method\","
+        + "\"path\":\"$request_uri\",\"host\":\"$host\",\"status\":$status,\"bytes\":$body_bytes_sent,"), conf);
+    for (String field : List.of("\"request_time\":\"$request_time\"", "\"upstream_response_time\":\"$upstream_response_time\"",
+        "\"upstream_connect_time\":\"$upstream_connect_time\"", "\"upstream_addr\":\"$upstream_addr\"",
+        "\"remote_addr\":\"$remote_addr\"", "\"request_id\":\"$skiff_request_id\"", "\"msec\":\"$msec\"")) {
+      assertTrue(conf.contains(field), field + " missing in\n" + conf);
+    }
+    for (String[] server : List.of(new String[] {"web.skiff.local", "web"}, new String[] {"secure.example.com;", "web"},
+        new String[] {"idle.skiff.local", "idle"})) {
+      String block = server(conf, server[0]);
+      assertTrue(block.contains("        set $skiff_app " + server[1] + ";\n"), block);
+      assertTrue(block.contains("        " + ACCESS_LOG + "\n"), block);
+    }
+    assertEquals(3, count(conf, ACCESS_LOG), conf);
+    String fallback = server(conf, "_;");
+    assertFalse(fallback.contains("access_log"), "unknown hosts log nothing: " + fallback);
+    assertTrue(fallback.contains("set $skiff_app \"\";"), fallback);
+  }
+
+  @Test
+  void theAccessLogPortMustBeAPortOrOff() {
+    assertThrows(IllegalArgumentException.class, () -> SETTINGS.withAccessLogSyslogPort(0));
+    assertThrows(IllegalArgumentException.class, () -> SETTINGS.withAccessLogSyslogPort(65536));
+    assertEquals(RouterSettings.ACCESS_LOG_OFF, SETTINGS.accessLogSyslogPort());
+    assertFalse(SETTINGS.accessLogEnabled());
+    com.typesafe.config.Config conf = com.typesafe.config.ConfigFactory.parseString(
+        "skiff { platform-domain = skiff.local, data-dir = /tmp/skiff, router.access-log-syslog-port = 5142 }")
+        .withFallback(com.typesafe.config.ConfigFactory.parseResources("application.conf")).resolve();
+    RouterSettings fromConfig = RouterSettings.fromConfig(conf);
+    assertEquals(5142, fromConfig.accessLogSyslogPort());
+    assertEquals(RouterSettings.PROCESS_ACCESS_LOG_KEY, fromConfig.accessLogKey(), "the node's router and listener share it");
+    assertFalse(fromConfig.toString().contains(fromConfig.accessLogKey()));
+  }
+
   @Test
   void theSameInputRendersTheSameText() {
     Map<String, AppRoute> routes = Map.of("a", route("a", "10.0.0.2:1", "10.0.0.1:1"), "b", route("b"), "c", route("c", "10.0.0.3:3"));
@@ -199,6 +250,12 @@ class NginxConfigTest {
     Files.writeString(layout.conf(), conf);
     Optional<String> error = new NginxProcess("nginx", layout).validate(layout.conf());
     assertEquals(Optional.empty(), error, conf);
+    NginxConfig logging = new NginxConfig(settings.withAccessLogSyslogPort(5142), layout, WorkerUser.choose(layout.prefix()));
+    for (Map<String, AppRoute> routes : List.of(Map.of("web", route("web", "127.0.0.1:5000")), Map.<String, AppRoute>of())) {
+      conf = logging.render(routes, Map.of(), Map.of()).text();
+      Files.writeString(layout.conf(), conf);
+      assertEquals(Optional.empty(), new NginxProcess("nginx", layout).validate(layout.conf()), conf);
+    }
   }
 
   private static int count(String text, String part) {
