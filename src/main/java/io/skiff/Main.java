@@ -32,6 +32,7 @@ import io.skiff.events.PlatformEventStream;
 import io.skiff.events.PlatformLog;
 import io.skiff.logger.LoggerClient;
 import io.skiff.logger.LoggerRole;
+import io.skiff.logger.RouterLogListener;
 import io.skiff.domain.ReadModel;
 import io.skiff.domain.Release;
 import io.skiff.store.Database;
@@ -81,7 +82,7 @@ public final class Main {
   /** Registry, node agent, router and builder, on nodes with those roles (every node by default). */
   private static void startRoles(
       ActorSystem<?> system, SkiffSettings settings, Database db, RegistrySettings registry, DockerEngine docker,
-      ReleaseImages images, SchedulerClient scheduler) {
+      ReleaseImages images, SchedulerClient scheduler, LoggerClient logs) {
     Cluster cluster = Cluster.get(system);
     if (cluster.selfMember().hasRole("registry") && registry.managed()) {
       system.systemActorOf(RegistryProcess.create(registry), "registry", Props.empty());
@@ -90,6 +91,7 @@ public final class Main {
       system.systemActorOf(NodeAgent.create(scheduler.reportSink(), docker, RuntimeSettings.create(system)), "node-agent", Props.empty());
     }
     if (cluster.selfMember().hasRole("router")) {
+      startRouterLog(system, logs);
       io.skiff.router.Router.start(system, db);
     }
     if (cluster.selfMember().hasRole("builder")) {
@@ -98,6 +100,19 @@ public final class Main {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("cannot start the git SSH server", e);
       }
+    }
+  }
+
+  /** The router's request lines (nginx access_log over loopback syslog) into the apps' logs; before nginx starts. */
+  private static void startRouterLog(ActorSystem<?> system, LoggerClient logs) {
+    io.skiff.router.RouterSettings router = io.skiff.router.RouterSettings.create(system);
+    if (!router.accessLogEnabled()) return;
+    try {
+      RouterLogListener listener = RouterLogListener.start(router.accessLogSyslogPort(), router.accessLogKey(),
+          system.address().hostPort(), logs.sink());
+      system.getWhenTerminated().thenRun(listener::close);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot listen for the router's access log on 127.0.0.1:" + router.accessLogSyslogPort(), e);
     }
   }
 
@@ -150,9 +165,9 @@ public final class Main {
     Release.init(system, readModel, new ClusterDeployPorts(system, images, scheduler, dockerCalls, settings.askTimeout()));
     DeployResumer.start(system, new AppQueries(db), Duration.ofSeconds(5), 10);
     warmUp(system);
-    LoggerClient logs = LoggerClient.start(system, LoggerRole.startIfLogger(system), settings.askTimeout());
+    LoggerClient logs = LoggerClient.start(system, LoggerRole.startIfLogger(system, db), settings.askTimeout());
     PlatformLog.init(system, db, logs.sink(), logs::delete, Duration.ofMillis(500));
-    startRoles(system, settings, db, registry, docker, images, scheduler);
+    startRoles(system, settings, db, registry, docker, images, scheduler, logs);
     ApiContext ctx = ApiContext.create(system, settings, db, images, scheduler, logs);
     return ApiServer.start(new ApiRoutes(ctx).route(), settings.apiHost(), settings.apiPort(), system)
         .thenApply(binding -> {

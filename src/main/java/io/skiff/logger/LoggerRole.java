@@ -6,6 +6,8 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
 import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
+import io.skiff.store.Database;
+import io.skiff.store.LogDrainStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ public final class LoggerRole {
   private LoggerRole() {}
 
   /** The node's writer when it has the logger role, else null. */
-  public static LogWriter startIfLogger(ActorSystem<?> system) {
+  public static LogWriter startIfLogger(ActorSystem<?> system, Database db) {
     if (!Cluster.get(system).selfMember().hasRole(ROLE)) return null;
     Config config = system.settings().config().getConfig("skiff.logger");
     LogStoreSettings configured = LogStoreSettings.fromConfig(config);
@@ -51,8 +53,18 @@ public final class LoggerRole {
       }
       return CompletableFuture.completedFuture(akka.Done.getInstance());
     });
+    startSyslog(system, writer, new LogDrainStore(db), config);
     log.info("logger role: store {} ({} lines, {} bytes per app)", settings.dir(), settings.maxLinesPerApp(),
         settings.maxBytesPerApp());
     return writer;
+  }
+
+  /** Syslog ingest into the writer, for lines with an app's ingest token. A failed bind stops the node. */
+  private static void startSyslog(ActorSystem<?> system, LogWriter writer, LogDrainStore drains, Config config) {
+    IngestTokens tokens = IngestTokens.start(system, drains, config.getDuration("syslog.token-refresh"));
+    SyslogServer server = SyslogServer.start(system, SyslogSettings.fromConfig(system.settings().config()), tokens,
+            StoreSink.create(system, writer))
+        .toCompletableFuture().join();
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-syslog", server::stop);
   }
 }

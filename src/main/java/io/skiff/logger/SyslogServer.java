@@ -1,6 +1,10 @@
 package io.skiff.logger;
 
 import akka.Done;
+import akka.NotUsed;
+import akka.stream.javadsl.Keep;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import akka.actor.Cancellable;
 import akka.actor.typed.ActorSystem;
 import akka.stream.BoundedSourceQueue;
@@ -50,9 +54,7 @@ public final class SyslogServer {
         .to(Sink.foreach(conn -> {
           SyslogIngest ingest = new SyslogIngest(parser, tokens, counters, SyslogIngest.SYSTEM_CLOCK,
               "tcp:" + conn.remoteAddress());
-          Flow<ByteString, ByteString, ?> handler = Flow.fromSinkAndSourceCoupled(
-              SyslogFraming.frames(max).mapConcat(ingest::lines).to(sink), Source.maybe());
-          conn.handleWith(handler, system);
+          conn.handleWith(handler(SyslogFraming.frames(max).mapConcat(ingest::lines), sink), system);
         }))
         .run(system);
     return bound.thenCompose(binding -> {
@@ -75,6 +77,38 @@ public final class SyslogServer {
       } catch (IOException | RuntimeException e) {
         return binding.unbind().thenCompose(done -> CompletableFuture.failedFuture(e));
       }
+    });
+  }
+
+  /**
+   * The connection's flow. When the sink materializes a completion stage (the store sink does),
+   * the server answers the sender's EOF, once that stage completed, that is once every line of
+   * the connection is stored, with one line {@code stored <n>\n} ({@code n}: lines accepted on
+   * this connection) and closes: a sender that waits for it knows its lines are safe. Syslog has
+   * no acknowledgement of its own; senders that do not read (rsyslog, util-linux logger) are not
+   * affected. When the stage fails the connection is aborted instead. Other sinks: the
+   * connection closes when the input ends.
+   */
+  private static Flow<ByteString, ByteString, ?> handler(Flow<ByteString, LogLine, ?> parse, Sink<LogLine, ?> sink) {
+    AtomicLong accepted = new AtomicLong();
+    Sink<LogLine, Object> any = sink.mapMaterializedValue(m -> (Object) m);
+    Sink<ByteString, akka.japi.Pair<CompletionStage<Done>, Object>> input = parse
+        .map(l -> {
+          accepted.incrementAndGet();
+          return l;
+        })
+        .watchTermination(Keep.right())
+        .toMat(any, Keep.both());
+    return Flow.fromSinkAndSourceMat(input, Source.<ByteString>maybe(), (mats, out) -> {
+      if (mats.second() instanceof CompletionStage<?> stored) {
+        stored.whenComplete((d, e) -> {
+          if (e == null) out.complete(Optional.of(ByteString.fromString("stored " + accepted.get() + "\n")));
+          else out.completeExceptionally(e);
+        });
+      } else {
+        mats.first().whenComplete((d, e) -> out.complete(Optional.empty()));
+      }
+      return NotUsed.getInstance();
     });
   }
 

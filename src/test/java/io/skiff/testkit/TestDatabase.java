@@ -38,7 +38,7 @@ public final class TestDatabase {
     Database.migrate(ds);
     try (Connection c = connect(); Statement s = c.createStatement()) {
       s.execute("TRUNCATE event_journal, event_tag, snapshot, durable_state, users, tokens, ssh_keys, "
-          + "certificates, apps, app_perms, domains, releases, builds, platform_keys, platform_events, akka_projection_offset_store, akka_projection_management RESTART IDENTITY CASCADE");
+          + "certificates, apps, app_perms, domains, releases, builds, platform_keys, platform_events, log_offsets, app_log_tokens, log_drains, log_drain_offsets, akka_projection_offset_store, akka_projection_management RESTART IDENTITY CASCADE");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot reset the test database at " + URL + ": " + e.getMessage(), e);
     }

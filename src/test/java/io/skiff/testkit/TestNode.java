@@ -60,6 +60,10 @@ public final class TestNode implements AutoCloseable {
     // Tests that run containers or the router ask for the runtime and router roles themselves.
     settings.put("akka.cluster.roles", java.util.List.of("controller", "builder", "registry"));
     settings.put("skiff.router.port", freePort());
+    settings.put("skiff.router.access-log-syslog-port", freePort());
+    settings.put("skiff.logger.syslog.tcp-port", freePort());
+    settings.put("skiff.logger.syslog.udp-port", freePort());
+    settings.put("skiff.logger.drains.allow-private-addresses", "on");
     settings.put("skiff.router.https-port", freePort());
     settings.put("akka-persistence-jdbc.shared-databases.default.db.url", TestDatabase.URL);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.numThreads", 4);
