@@ -15,13 +15,13 @@ import java.util.concurrent.CompletionStage;
  * backoff rather than dropped. The stream completes only once every line is written: a syslog TCP
  * connection is closed by the server after its sender's EOF only when all its lines are stored.
  */
-final class StoreSink {
+public final class StoreSink {
   static final int BATCH = 512;
   static final long LINGER_MS = 5;
 
   private StoreSink() {}
 
-  static Sink<LogLine, CompletionStage<Done>> create(ActorSystem<?> system, LogWriter writer) {
+  public static Sink<LogLine, CompletionStage<Done>> create(ActorSystem<?> system, LogWriter writer) {
     return Flow.<LogLine>create()
         .groupedWithin(BATCH, Duration.ofMillis(LINGER_MS))
         .mapAsync(1, batch -> Patterns.retry(() -> writer.write(batch), 50, Duration.ofMillis(20), Duration.ofSeconds(2),
