@@ -45,15 +45,16 @@ import org.slf4j.LoggerFactory;
  * each with its own timestamp; they are joined again (the line keeps the first one's timestamp).
  *
  * <p>Resumption: before following a container the collector asks the sink for the high water of
- * its sender, follows from that second on ({@code since} is whole seconds) and drops every line
- * stamped at or before the high water; the sequence continues after it. So a collector restarted
- * on the same node (or after a stream error) neither loses nor repeats lines, with two edge cases:
- * a line stamped with exactly the high water's nanosecond but not stored yet is dropped (Docker
- * stamps each line when read, in nanoseconds, so equal stamps are rare), and Docker may store a
- * stderr line a few microseconds out of timestamp order with the stdout lines around it, so a
- * line on the other stream stamped just before the high water can be dropped, or one just after
- * it repeated, if a cut falls exactly there. Lines older than the engine keeps (log rotation)
- * are gone.
+ * its sender and follows from that second on ({@code since} is whole seconds); the sequence
+ * continues after the high water. Docker replays its log in the order it stored it, which is the
+ * order the lines were delivered in, so every line up to and including the one stamped exactly
+ * with the high water's nanosecond is skipped, and everything after it is new, whatever its stamp:
+ * Docker stamps stdout and stderr lines on separate readers, so a line of one stream may be
+ * stored after a line of the other yet be stamped a little before it. If the high-water line never
+ * shows up (rotated away) the collector falls back to keeping the lines stamped after it, once a
+ * line a second later (or {@value #MAX_HELD} lines) shows it is gone. Edge cases: two lines
+ * stamped with the same nanosecond (rare: the stamps are nanoseconds of when Docker read them),
+ * where the skip may stop at the earlier; and lines older than the engine keeps, which are lost.
  *
  * <p>Lines go to the sink in batches (up to {@link Settings#maxBatch} lines or
  * {@link Settings#linger}); the next batch of a container waits until the sink has stored the
@@ -243,6 +244,9 @@ public final class ContainerLogCollector implements AutoCloseable {
 
   // --- one container -----------------------------------------------------------------------
 
+  /** A line read while resuming, before the high-water line showed up. */
+  private record Held(long timestampNanos, String message) {}
+
   /** The queue's end marker; {@code failure} is null when the stream completed. */
   private record End(Throwable failure) {}
 
@@ -326,8 +330,7 @@ public final class ContainerLogCollector implements AutoCloseable {
     /** Reads the stream from {@code hw} on and delivers it until it ends; its failure, or null. */
     private Throwable followOnce(Optional<HighWater> hw) {
       BlockingQueue<Object> queue = new ArrayBlockingQueue<>(settings.queueLines());
-      Lines lines = new Lines(hw.map(HighWater::timestampNanos).orElse(Long.MIN_VALUE),
-          hw.map(h -> h.senderSeq() + 1).orElse(1L), queue);
+      Lines lines = new Lines(hw, queue);
       var cmd = streams.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withTimestamps(true);
       hw.ifPresent(h -> cmd.withSince((int) Math.floorDiv(h.timestampNanos(), 1_000_000_000L)));
       try {
@@ -340,7 +343,7 @@ public final class ContainerLogCollector implements AutoCloseable {
         return deliverAll(queue);
       } finally {
         closeQuietly(stream);
-        if (lines.dropped > 0) log.debug("{}: skipped {} lines at or before the high water", shortId(), lines.dropped);
+        if (lines.dropped > 0) log.debug("{}: skipped {} lines stored before", shortId(), lines.dropped);
       }
     }
 
@@ -431,36 +434,59 @@ public final class ContainerLogCollector implements AutoCloseable {
      * (so reading stops) while the queue is full.
      */
     private final class Lines extends ResultCallback.Adapter<Frame> {
-      private final long skipThrough;
+      private final long highWater;
+      private boolean resuming;
+      private final List<Held> held = new ArrayList<>();
       private final BlockingQueue<Object> queue;
       private final Map<StreamType, Pending> pending = new EnumMap<>(StreamType.class);
       private long nextSeq;
       long dropped;
       private volatile boolean ended;
 
-      Lines(long skipThrough, long nextSeq, BlockingQueue<Object> queue) {
-        this.skipThrough = skipThrough;
+      Lines(Optional<HighWater> hw, BlockingQueue<Object> queue) {
+        this.highWater = hw.map(HighWater::timestampNanos).orElse(Long.MIN_VALUE);
+        this.resuming = hw.isPresent();
+        this.nextSeq = hw.map(h -> h.senderSeq() + 1).orElse(1L);
         this.nextSeq = nextSeq;
         this.queue = queue;
       }
 
+      /**
+       * docker-java hands the payload of one Docker frame ({@code <stamp> <text>[\n]}) in pieces
+       * of up to 1 KiB, cut wherever a read ended, so a stamp may be cut too: it is collected
+       * up to its space. A piece that starts with a whole stamp while a line is open is the
+       * next part of a line Docker split (over 16 KiB): that stamp is dropped.
+       */
       @Override
       public void onNext(Frame frame) {
         byte[] b = frame.getPayload();
         if (b == null || b.length == 0) return;
         Pending p = pending.computeIfAbsent(frame.getStreamType(), t -> new Pending());
         int from = 0;
+        if (p.stamped && p.bytes.size() > 0) {
+          int space = timestampEnd(b, 0);
+          if (space > 0) from = space + 1;
+        }
         while (from < b.length) {
-          if (p.timestampNanos == Long.MIN_VALUE || p.bytes.size() > 0) {
-            // A new line, or the continuation of a partial one: Docker stamps each part.
-            int space = timestampEnd(b, from);
-            if (space > 0) {
-              long ts = parseTimestamp(b, from, space);
-              if (p.timestampNanos == Long.MIN_VALUE) p.timestampNanos = ts;
-              from = space + 1;
-            } else if (p.timestampNanos == Long.MIN_VALUE) {
-              p.timestampNanos = System.currentTimeMillis() * 1_000_000L; // not stamped: should not happen
+          if (!p.stamped) {
+            int end = from;
+            while (end < b.length && b[end] != ' ' && b[end] != '\n') end++;
+            if (p.bytes.size() + end - from > MAX_STAMP) {
+              p.stamp(System.currentTimeMillis() * 1_000_000L); // not stamped: should not happen
+              continue;
             }
+            p.bytes.write(b, from, end - from);
+            if (end == b.length) return; // the stamp goes on in the next piece
+            long ts = b[end] == ' ' ? parseTimestamp(p.bytes.toByteArray(), 0, p.bytes.size()) : Long.MIN_VALUE;
+            if (ts == Long.MIN_VALUE) { // not a stamp: what was collected is text
+              p.stamp(System.currentTimeMillis() * 1_000_000L);
+              from = end;
+              continue;
+            }
+            p.bytes.reset();
+            p.stamp(ts);
+            from = end + 1;
+            continue;
           }
           int nl = indexOf(b, (byte) '\n', from);
           if (nl < 0) {
@@ -483,11 +509,19 @@ public final class ContainerLogCollector implements AutoCloseable {
         finish(error);
       }
 
+      /**
+       * Queues the end marker. When the stream completed (the container stopped) a last line
+       * without its LF is a line; when it failed, an open line is left to the resumed stream,
+       * which reads it whole (its stamp is after the high water).
+       */
       private void finish(Throwable failure) {
         if (ended) return;
         ended = true;
-        for (Pending p : pending.values()) {
-          if (p.timestampNanos != Long.MIN_VALUE && !emit(p)) return;
+        if (failure == null) {
+          for (Pending p : pending.values()) {
+            if (p.stamped && !emit(p)) return;
+          }
+          if (resuming && !release()) return;
         }
         put(new End(failure));
       }
@@ -497,14 +531,37 @@ public final class ContainerLogCollector implements AutoCloseable {
         long ts = p.timestampNanos;
         byte[] text = p.bytes.toByteArray();
         p.bytes.reset();
-        p.timestampNanos = Long.MIN_VALUE;
-        if (ts <= skipThrough) {
-          dropped++;
-          return true;
-        }
+        p.stamped = false;
         int len = text.length;
         if (len > 0 && text[len - 1] == '\r') len--;
         String message = new String(text, 0, len, StandardCharsets.UTF_8);
+        if (!resuming) return put(ts, message);
+        if (ts == highWater) { // the stored line: everything before it in Docker's order is stored too
+          dropped += 1 + held.size();
+          held.clear();
+          resuming = false;
+        } else if (ts < highWater) {
+          dropped++;
+        } else if (ts > highWater + GIVE_UP_NANOS || held.size() >= MAX_HELD) {
+          held.add(new Held(ts, message));
+          return release();
+        } else {
+          held.add(new Held(ts, message));
+        }
+        return true;
+      }
+
+      /** The high-water line is not coming (gone from the engine's log): the held lines are new. */
+      private boolean release() {
+        resuming = false;
+        for (Held h : held) {
+          if (!put(h.timestampNanos(), h.message())) return false;
+        }
+        held.clear();
+        return true;
+      }
+
+      private boolean put(long ts, String message) {
         return put(new LogLine(app, LogLine.Source.APP, process, ts, message, false, sender, nextSeq++));
       }
 
@@ -524,9 +581,27 @@ public final class ContainerLogCollector implements AutoCloseable {
 
   /** A line being assembled from frames: the stamp of its first part and its text so far. */
   private static final class Pending {
-    long timestampNanos = Long.MIN_VALUE;
+    boolean stamped;
+    long timestampNanos;
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    void stamp(long nanos) {
+      stamped = true;
+      timestampNanos = nanos;
+    }
   }
+
+  /**
+   * While resuming, lines stamped after the high water are held until the high-water line itself
+   * shows up (they came before it in Docker's order, so they are stored) or a line this much
+   * later, or this many, show that it is gone.
+   */
+  private static final long GIVE_UP_NANOS = 1_000_000_000L;
+
+  private static final int MAX_HELD = 10_000;
+
+  /** Longest stamp collected before giving up on it: {@code 2006-01-02T15:04:05.000000000+00:00}. */
+  private static final int MAX_STAMP = 40;
 
   /**
    * The index of the space ending an RFC 3339 timestamp that starts at {@code from}, or -1.
