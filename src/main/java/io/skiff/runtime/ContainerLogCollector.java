@@ -8,19 +8,13 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import io.skiff.docker.DockerEngine;
 import io.skiff.logger.HighWater;
 import io.skiff.logger.LogLine;
 import io.skiff.logger.LogSink;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -430,7 +424,7 @@ public final class ContainerLogCollector implements AutoCloseable {
     }
 
     /**
-     * The docker-java callback: splits frames into lines per stream and queues them, blocking
+     * The docker-java callback: splits frames into lines ({@link DockerLogLines}) and queues them, blocking
      * (so reading stops) while the queue is full.
      */
     private final class Lines extends ResultCallback.Adapter<Frame> {
@@ -438,7 +432,7 @@ public final class ContainerLogCollector implements AutoCloseable {
       private boolean resuming;
       private final List<Held> held = new ArrayList<>();
       private final BlockingQueue<Object> queue;
-      private final Map<StreamType, Pending> pending = new EnumMap<>(StreamType.class);
+      private final DockerLogLines parts = new DockerLogLines(this::line);
       private long nextSeq;
       long dropped;
       private volatile boolean ended;
@@ -447,56 +441,12 @@ public final class ContainerLogCollector implements AutoCloseable {
         this.highWater = hw.map(HighWater::timestampNanos).orElse(Long.MIN_VALUE);
         this.resuming = hw.isPresent();
         this.nextSeq = hw.map(h -> h.senderSeq() + 1).orElse(1L);
-        this.nextSeq = nextSeq;
         this.queue = queue;
       }
 
-      /**
-       * docker-java hands the payload of one Docker frame ({@code <stamp> <text>[\n]}) in pieces
-       * of up to 1 KiB, cut wherever a read ended, so a stamp may be cut too: it is collected
-       * up to its space. A piece that starts with a whole stamp while a line is open is the
-       * next part of a line Docker split (over 16 KiB): that stamp is dropped.
-       */
       @Override
       public void onNext(Frame frame) {
-        byte[] b = frame.getPayload();
-        if (b == null || b.length == 0) return;
-        Pending p = pending.computeIfAbsent(frame.getStreamType(), t -> new Pending());
-        int from = 0;
-        if (p.stamped && p.bytes.size() > 0) {
-          int space = timestampEnd(b, 0);
-          if (space > 0) from = space + 1;
-        }
-        while (from < b.length) {
-          if (!p.stamped) {
-            int end = from;
-            while (end < b.length && b[end] != ' ' && b[end] != '\n') end++;
-            if (p.bytes.size() + end - from > MAX_STAMP) {
-              p.stamp(System.currentTimeMillis() * 1_000_000L); // not stamped: should not happen
-              continue;
-            }
-            p.bytes.write(b, from, end - from);
-            if (end == b.length) return; // the stamp goes on in the next piece
-            long ts = b[end] == ' ' ? parseTimestamp(p.bytes.toByteArray(), 0, p.bytes.size()) : Long.MIN_VALUE;
-            if (ts == Long.MIN_VALUE) { // not a stamp: what was collected is text
-              p.stamp(System.currentTimeMillis() * 1_000_000L);
-              from = end;
-              continue;
-            }
-            p.bytes.reset();
-            p.stamp(ts);
-            from = end + 1;
-            continue;
-          }
-          int nl = indexOf(b, (byte) '\n', from);
-          if (nl < 0) {
-            p.bytes.write(b, from, b.length - from);
-            return;
-          }
-          p.bytes.write(b, from, nl - from);
-          if (!emit(p)) return;
-          from = nl + 1;
-        }
+        if (frame.getPayload() != null) parts.accept(frame.getStreamType(), frame.getPayload());
       }
 
       @Override
@@ -518,23 +468,14 @@ public final class ContainerLogCollector implements AutoCloseable {
         if (ended) return;
         ended = true;
         if (failure == null) {
-          for (Pending p : pending.values()) {
-            if (p.stamped && !emit(p)) return;
-          }
+          if (!parts.flush()) return;
           if (resuming && !release()) return;
         }
         put(new End(failure));
       }
 
-      /** Queues p's line (unless at or before the high water) and resets p; false when stopped. */
-      private boolean emit(Pending p) {
-        long ts = p.timestampNanos;
-        byte[] text = p.bytes.toByteArray();
-        p.bytes.reset();
-        p.stamped = false;
-        int len = text.length;
-        if (len > 0 && text[len - 1] == '\r') len--;
-        String message = new String(text, 0, len, StandardCharsets.UTF_8);
+      /** Queues a line unless it is stored already; false when stopped. */
+      private boolean line(long ts, String message) {
         if (!resuming) return put(ts, message);
         if (ts == highWater) { // the stored line: everything before it in Docker's order is stored too
           dropped += 1 + held.size();
@@ -579,18 +520,6 @@ public final class ContainerLogCollector implements AutoCloseable {
     }
   }
 
-  /** A line being assembled from frames: the stamp of its first part and its text so far. */
-  private static final class Pending {
-    boolean stamped;
-    long timestampNanos;
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-    void stamp(long nanos) {
-      stamped = true;
-      timestampNanos = nanos;
-    }
-  }
-
   /**
    * While resuming, lines stamped after the high water are held until the high-water line itself
    * shows up (they came before it in Docker's order, so they are stored) or a line this much
@@ -599,39 +528,6 @@ public final class ContainerLogCollector implements AutoCloseable {
   private static final long GIVE_UP_NANOS = 1_000_000_000L;
 
   private static final int MAX_HELD = 10_000;
-
-  /** Longest stamp collected before giving up on it: {@code 2006-01-02T15:04:05.000000000+00:00}. */
-  private static final int MAX_STAMP = 40;
-
-  /**
-   * The index of the space ending an RFC 3339 timestamp that starts at {@code from}, or -1.
-   * Docker writes {@code 2006-01-02T15:04:05.000000000Z}.
-   */
-  static int timestampEnd(byte[] b, int from) {
-    int max = Math.min(b.length, from + 40);
-    if (max - from < 21 || b[from + 4] != '-' || b[from + 10] != 'T') return -1;
-    for (int i = from + 20; i < max; i++) {
-      if (b[i] == ' ') return parseTimestamp(b, from, i) == Long.MIN_VALUE ? -1 : i;
-    }
-    return -1;
-  }
-
-  /** Epoch nanoseconds of the timestamp in b[from, to), or Long.MIN_VALUE. */
-  static long parseTimestamp(byte[] b, int from, int to) {
-    try {
-      Instant t = Instant.parse(new String(b, from, to - from, StandardCharsets.US_ASCII));
-      return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
-    } catch (DateTimeParseException | ArithmeticException e) {
-      return Long.MIN_VALUE;
-    }
-  }
-
-  private static int indexOf(byte[] b, byte c, int from) {
-    for (int i = from; i < b.length; i++) {
-      if (b[i] == c) return i;
-    }
-    return -1;
-  }
 
   private static String cause(Throwable e) {
     Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
