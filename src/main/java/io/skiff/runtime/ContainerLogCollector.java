@@ -55,12 +55,14 @@ import org.slf4j.LoggerFactory;
  * previous one. A failed delivery is retried with backoff, never dropped nor reordered: before a
  * retry the collector asks the high water again and resends only what the store lacks, so a
  * delivery that failed after storing is not stored twice. While the sink is slow the container's
- * bounded queue fills and reading stops (Docker buffers, the app is never blocked by it beyond
- * Docker's own log driver).
+ * bounded queue fills and reading stops (Docker keeps the log meanwhile; the app is not slowed).
  *
  * <p>Threads: per followed container one thread of its own (reading the queue, delivering) plus
- * docker-java's stream thread; one more pair for the events stream. Message text is never logged,
- * only ids and counts.
+ * docker-java's stream thread; one more pair for the events stream. Each stream also holds one
+ * HTTP connection of the engine's streams client for as long as it follows (its pool has 50), so
+ * give the collector an engine of its own on a node with many containers. A container that
+ * starts and exits while the events stream is down is missed (the running ones are listed again
+ * on reconnecting). Message text is never logged, only ids and counts.
  */
 public final class ContainerLogCollector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ContainerLogCollector.class);
