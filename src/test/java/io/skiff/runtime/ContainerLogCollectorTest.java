@@ -133,6 +133,14 @@ class ContainerLogCollectorTest {
     });
   }
 
+  /** Waits until the sink has at least {@code n} lines (stderr may be stored after a later stdout line). */
+  static void awaitCount(RecordingSink sink, int n) {
+    Eventually.eventually(Duration.ofSeconds(15), () -> {
+      assertTrue(sink.snapshot().size() >= n, () -> sink.snapshot().size() + " of " + n + " lines");
+      return null;
+    });
+  }
+
   /** The numbers n of the lines "<prefix> n", in the order collected. */
   static List<Integer> numbers(List<LogLine> lines, String prefix) {
     Pattern p = Pattern.compile(Pattern.quote(prefix) + " (\\d+)");
@@ -142,6 +150,20 @@ class ContainerLogCollectorTest {
       if (m.matches()) out.add(Integer.parseInt(m.group(1)));
     }
     return out;
+  }
+
+  /** Every number 1..n once; else which are missing or doubled, with their sender sequences. */
+  static void assertExactlyOnce(int n, List<LogLine> lines, String prefix) {
+    List<Integer> got = numbers(lines, prefix);
+    int[] count = new int[n + 1];
+    got.forEach(i -> count[i]++);
+    List<String> wrong = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      String message = prefix + " " + i;
+      if (count[i] != 1) wrong.add(i + " x" + count[i] + " seq "
+          + lines.stream().filter(l -> l.message().equals(message)).map(LogLine::senderSeq).toList());
+    }
+    assertEquals(List.of(), wrong, "lines not collected exactly once");
   }
 
   static List<Integer> oneTo(int n) {
@@ -169,6 +191,7 @@ class ContainerLogCollectorTest {
     RecordingSink sink = new RecordingSink(0);
     collector(sink);
     awaitMessage(sink, "done");
+    awaitCount(sink, 332);
 
     List<LogLine> lines = sink.snapshot();
     assertEquals(oneTo(300), numbers(lines, "out"));
@@ -234,10 +257,41 @@ class ContainerLogCollectorTest {
     Thread.sleep(300); // lines written while no collector runs
     collector(sink);
     awaitMessage(sink, "line " + total);
+    awaitCount(sink, total);
+    Thread.sleep(300); // and nothing more
 
     List<LogLine> lines = sink.snapshot();
-    assertEquals(oneTo(total), numbers(lines, "line").stream().sorted().toList(), "every line once (A took " + byA + ")");
+    assertExactlyOnce(total, lines, "line");
     assertEquals(total, lines.size());
+    assertSequenced(lines);
+  }
+
+  /** A burst on both streams (their stamps interleave out of order), the collector cut twice. */
+  @Test
+  void resumesABurstOnBothStreamsExactlyOnce() throws Exception {
+    int total = 6000;
+    container("h9app6", "web", 1, "for i in $(seq 1 " + total + "); do if [ $((i % 2)) = 0 ]; then echo \"b $i\" >&2;"
+        + " else echo \"b $i\"; fi; done; echo end; exec sleep 60");
+    Eventually.eventually(Duration.ofSeconds(15), () -> {
+      assertTrue(DockerCli.run("docker", "logs", node + "-h9app6-web-1").contains("end"));
+      return null;
+    });
+    RecordingSink sink = new RecordingSink(0);
+    for (int cut : new int[] {1500, 3500}) {
+      ContainerLogCollector c = collector(sink);
+      Eventually.eventually(Duration.ofSeconds(10), () -> {
+        assertTrue(sink.snapshot().size() >= cut);
+        return null;
+      });
+      c.close();
+    }
+    collector(sink);
+    awaitMessage(sink, "end");
+    awaitCount(sink, total + 1);
+    Thread.sleep(300); // and nothing more
+    List<LogLine> lines = sink.snapshot();
+    assertExactlyOnce(total, lines, "b");
+    assertEquals(total + 1, lines.size());
     assertSequenced(lines);
   }
 
