@@ -240,6 +240,9 @@ public final class ContainerLogCollector implements AutoCloseable {
 
   // --- one container -----------------------------------------------------------------------
 
+  /** Reads of a stopped container's log that may fail before the rest of it is given up. */
+  private static final int STOPPED_ATTEMPTS = 5;
+
   /** A line read while resuming, before the high-water line showed up. */
   private record Held(long timestampNanos, String message) {}
 
@@ -280,6 +283,7 @@ public final class ContainerLogCollector implements AutoCloseable {
     void run() {
       log.debug("following {} ({} {})", shortId(), app, process);
       long backoff = settings.minBackoff().toMillis();
+      int failedWhileStopped = 0;
       try {
         while (!done()) {
           Optional<HighWater> hw = highWater();
@@ -289,6 +293,10 @@ public final class ContainerLogCollector implements AutoCloseable {
           State state = state(id);
           if (state == State.GONE) break;
           if (failure == null && state == State.STOPPED) break; // everything it wrote is delivered
+          if (state == State.STOPPED && ++failedWhileStopped >= STOPPED_ATTEMPTS) {
+            log.warn("giving up on the logs of stopped container {} after {} failed reads", shortId(), failedWhileStopped);
+            break;
+          }
           if (failure != null) {
             log.warn("log stream of {} failed ({}); resuming in {} ms", shortId(), failure.toString(), backoff);
           }
