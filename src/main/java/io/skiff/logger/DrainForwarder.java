@@ -141,6 +141,7 @@ public final class DrainForwarder implements AutoCloseable {
       long gap = first - after - 1;
       droppedLines += gap;
       log.warn("drain {} of {}: {} lines were removed by retention before they could be sent", id, app, gap);
+      advance(first - 1); // counted once, also if this send fails
     }
     sender.send(lines);
     advance(lines.get(lines.size() - 1).seq());
