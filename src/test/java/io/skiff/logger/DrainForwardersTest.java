@@ -192,6 +192,78 @@ class DrainForwardersTest {
   }
 
   @Test
+  void httpsWithTheExtraCaGetsTheLines() throws Exception {
+    DrainReceivers.TestCert cert = DrainReceivers.TestCert.create(dir, "https", "IP:127.0.0.1");
+    startDrains(settings().withExtraCaFile(cert.certPem()));
+    DrainReceivers.Http rx = later(new DrainReceivers.Http(cert.serverContext()));
+    String token = DrainToken.generate();
+    drains.update(List.of(new DrainSpec("h1", APP, "https://127.0.0.1:" + rx.port() + "/logs", token)));
+    List<StoredLine> sent = write(50, "https");
+    DrainReceivers.await(() -> rx.messages.size() >= 50, 10_000, "50 lines over HTTPS");
+    assertSame(sent, rx.messages, token);
+    assertEquals(null, rx.posts.get(0).authorization());
+  }
+
+  @Test
+  void httpsWithAnUntrustedCertificateFails() throws Exception {
+    DrainReceivers.TestCert cert = DrainReceivers.TestCert.create(dir, "https", "IP:127.0.0.1");
+    startDrains(settings());
+    DrainReceivers.Http rx = later(new DrainReceivers.Http(cert.serverContext()));
+    drains.update(List.of(new DrainSpec("h1", APP, "https://127.0.0.1:" + rx.port() + "/logs", DrainToken.generate())));
+    write(5, "https");
+    DrainReceivers.await(() -> status("h1").failures() >= 2, 10_000, "failures");
+    assertEquals(0, rx.requests.get());
+  }
+
+  @Test
+  void tcpOverIpv6Loopback() throws Exception {
+    java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+    ServerSocket probe = new ServerSocket();
+    try {
+      probe.bind(new java.net.InetSocketAddress(v6, 0));
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback");
+    } finally {
+      probe.close();
+    }
+    startDrains(settings());
+    DrainReceivers.Tcp rx = later(new DrainReceivers.Tcp(null, 0, v6));
+    String token = DrainToken.generate();
+    drains.update(List.of(new DrainSpec("v6", APP, "syslog://[::1]:" + rx.port(), token)));
+    List<StoredLine> sent = write(20, "v6");
+    DrainReceivers.await(() -> rx.messages.size() >= 20, 10_000, "20 lines over [::1]");
+    assertSame(sent, rx.messages, token);
+  }
+
+  @Test
+  void sendersRefuseNamesOfInternalAddressesAtConnectTime() throws Exception {
+    DrainReceivers.Tcp rx = later(new DrainReceivers.Tcp(null));
+    DrainReceivers.Http http = later(new DrainReceivers.Http());
+    java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      DrainSenders senders = new DrainSenders(DrainSettings.defaults(), timers);
+      List<StoredLine> lines = write(1, "ssrf");
+      for (DrainUrl.Kind k : List.of(DrainUrl.Kind.SYSLOG_TCP, DrainUrl.Kind.SYSLOG_TLS, DrainUrl.Kind.SYSLOG_UDP)) {
+        // "localhost" would not parse without allowPrivate; a public name may still resolve to loopback
+        DrainUrl url = new DrainUrl(k, "localhost", rx.port(), "", null, null, false);
+        try (DrainSender s = senders.open(url, "d.x")) {
+          IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> s.send(lines));
+          assertTrue(e.getMessage().contains("internal address"), e.getMessage());
+        }
+      }
+      DrainUrl url = new DrainUrl(DrainUrl.Kind.HTTPS, "localhost", http.port(), "/logs", null, null, false);
+      try (DrainSender s = senders.open(url, "d.x")) {
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> s.send(lines));
+        assertTrue(e.getMessage().contains("internal address"), e.getMessage());
+      }
+      assertEquals(0, rx.connections.get());
+      assertEquals(0, http.requests.get());
+    } finally {
+      timers.shutdownNow();
+    }
+  }
+
+  @Test
   void aDrainThatWasDownGetsEveryLineWrittenMeanwhile() throws Exception {
     startDrains(settings());
     int port;

@@ -72,9 +72,13 @@ final class DrainReceivers {
     }
 
     Tcp(SSLContext tls, int port) throws IOException {
+      this(tls, port, LOOPBACK);
+    }
+
+    Tcp(SSLContext tls, int port, InetAddress address) throws IOException {
       server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
       server.setReuseAddress(true);
-      server.bind(new InetSocketAddress(LOOPBACK, port));
+      server.bind(new InetSocketAddress(address, port));
       Thread t = new Thread(this::accept, "test-syslog-accept");
       t.setDaemon(true);
       t.start();
@@ -205,7 +209,18 @@ final class DrainReceivers {
     private final HttpServer server;
 
     Http() throws IOException {
-      server = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
+      this(null);
+    }
+
+    /** HTTPS with the given server context, else plain HTTP. */
+    Http(SSLContext tls) throws IOException {
+      if (tls == null) {
+        server = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
+      } else {
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        server = https;
+      }
       server.createContext("/logs", ex -> {
         requests.incrementAndGet();
         byte[] body = ex.getRequestBody().readAllBytes();
