@@ -1,5 +1,6 @@
 package io.skiff.logger;
 
+import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -33,6 +34,15 @@ public record DrainSettings(
   public static DrainSettings defaults() {
     return new DrainSettings(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(30), 500,
         Duration.ofSeconds(5), null, false);
+  }
+
+  /** Reads {@code skiff.logger.drains} from a root config that includes logger.conf. */
+  public static DrainSettings fromConfig(Config root) {
+    Config c = root.getConfig("skiff.logger.drains");
+    String ca = c.getString("extra-ca-file");
+    return new DrainSettings(c.getDuration("timeout"), c.getDuration("backoff-min"), c.getDuration("backoff-max"),
+        c.getInt("batch-lines"), c.getDuration("poll-interval"), ca.isBlank() ? null : Path.of(ca),
+        c.getBoolean("allow-private"));
   }
 
   public DrainSettings withExtraCaFile(Path file) {

@@ -192,6 +192,12 @@ class DrainForwarderTest {
   }
 
   @Test
+  void settingsFromLoggerConf() {
+    DrainSettings s = DrainSettings.fromConfig(com.typesafe.config.ConfigFactory.parseResources("logger.conf").resolve());
+    assertEquals(DrainSettings.defaults(), s);
+  }
+
+  @Test
   void backoffDoublesToTheCap() {
     DrainBackoff b = new DrainBackoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     for (int i = 0; i < 50; i++) {
