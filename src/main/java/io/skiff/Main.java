@@ -19,6 +19,7 @@ import io.skiff.registry.RegistryProcess;
 import io.skiff.registry.RegistrySettings;
 import io.skiff.registry.ReleaseImages;
 import io.skiff.docker.DockerEngine;
+import io.skiff.runtime.ContainerLogCollector;
 import io.skiff.runtime.NodeAgent;
 import io.skiff.runtime.RuntimeSettings;
 import io.skiff.scheduler.SchedulerClient;
@@ -88,7 +89,9 @@ public final class Main {
       system.systemActorOf(RegistryProcess.create(registry), "registry", Props.empty());
     }
     if (cluster.selfMember().hasRole("runtime")) {
-      system.systemActorOf(NodeAgent.create(scheduler.reportSink(), docker, RuntimeSettings.create(system)), "node-agent", Props.empty());
+      RuntimeSettings runtime = RuntimeSettings.create(system);
+      system.systemActorOf(NodeAgent.create(scheduler.reportSink(), docker, runtime), "node-agent", Props.empty());
+      startContainerLogs(system, runtime, logs);
     }
     if (cluster.selfMember().hasRole("router")) {
       startRouterLog(system, logs);
@@ -101,6 +104,26 @@ public final class Main {
         throw new java.io.UncheckedIOException("cannot start the git SSH server", e);
       }
     }
+  }
+
+  /**
+   * This node's containers' stdout and stderr into the apps' logs. The collector holds one
+   * streaming connection per container, so it has an engine client of its own (the node's streams
+   * pool serves builds, pulls and runs).
+   */
+  private static void startContainerLogs(ActorSystem<?> system, RuntimeSettings runtime, LoggerClient logs) {
+    DockerEngine engine = DockerEngine.connect(system.settings().config().getString("skiff.docker.host"));
+    ContainerLogCollector collector = new ContainerLogCollector(engine, runtime.nodeName(), logs.sink());
+    collector.start();
+    akka.actor.CoordinatedShutdown.get(system).addTask(akka.actor.CoordinatedShutdown.PhaseServiceStop(), "container-logs", () -> {
+      collector.close();
+      try {
+        engine.close();
+      } catch (java.io.IOException e) {
+        log.debug("closing the log collector's Docker client: {}", e.toString());
+      }
+      return java.util.concurrent.CompletableFuture.completedFuture(akka.Done.getInstance());
+    });
   }
 
   /** The router's request lines (nginx access_log over loopback syslog) into the apps' logs; before nginx starts. */

@@ -13,6 +13,7 @@ import io.skiff.store.CertStore;
 import io.skiff.store.Database;
 import io.skiff.store.DomainStore;
 import io.skiff.store.KeyStore;
+import io.skiff.store.LogDrainStore;
 import io.skiff.store.UserStore;
 import java.time.Duration;
 
@@ -31,7 +32,8 @@ public record ApiContext(
     Executor docker,
     ReleaseImages images,
     SchedulerClient scheduler,
-    LoggerClient logs) {
+    LoggerClient logs,
+    LogDrainStore drains) {
 
   /**
    * Password hashing runs on its own small pool ({@code crypto}: PBKDF2 is CPU-bound, so a burst
@@ -44,7 +46,8 @@ public record ApiContext(
         system, settings, ClusterSharding.get(system), new Passwords(settings.pbkdf2Iterations()),
         new UserStore(db), new KeyStore(db), new CertStore(db), new DomainStore(db), new AppQueries(db),
         system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-crypto-dispatcher")),
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher")), images, scheduler, logs);
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher")), images, scheduler, logs,
+        new LogDrainStore(db));
   }
 
   public Duration askTimeout() {

@@ -22,17 +22,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Scale, containers (list, restart), run, and logs ({@link LogRoutes}). */
+/** Scale, containers (list, restart), run, logs ({@link LogRoutes}) and drains ({@link DrainRoutes}). */
 public final class SchedulerRoutes {
   static final String NO_LOGGER = "logger not available";
   private final ApiContext ctx;
   private final Access access;
   private final LogRoutes logs;
+  private final DrainRoutes drains;
 
   public SchedulerRoutes(ApiContext ctx, Access access) {
     this.ctx = ctx;
     this.access = access;
     this.logs = new LogRoutes(ctx, access);
+    this.drains = new DrainRoutes(ctx, access, ctx.drains());
   }
 
   public Route route(String id, User user) {
@@ -47,7 +49,10 @@ public final class SchedulerRoutes {
                 pathPrefix(PathMatchers.integerSegment(), num -> concat(
                     pathPrefix("restart", () -> pathEndOrSingleSlash(() -> post(() -> runIgnoringBody(() -> restart(id, user, type, num))))),
                     pathEndOrSingleSlash(() -> get(() -> run(() -> one(id, user, type, num)))))))))),
-        pathPrefix("logs", () -> pathEndOrSingleSlash(() -> get(() -> logs.route(id, user)))),
+        pathPrefix("logs", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> logs.route(id, user))),
+            pathPrefix("token", () -> drains.token(id, user)))),
+        pathPrefix("drains", () -> drains.drains(id, user)),
         pathPrefix("run", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(body -> runCommand(id, user, body))))));
   }
 

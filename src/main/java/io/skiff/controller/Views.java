@@ -94,6 +94,12 @@ public final class Views {
         "updated", Dates.deis(d.updated()));
   }
 
+  /** A log drain; a password in its URL is shown as {@code ***}. */
+  public static Map<String, Object> drain(io.skiff.store.LogDrain d) {
+    return obj("uuid", d.uuid().toString(), "app", d.app(), "url", d.url().replaceFirst("^([a-z+]+://[^/@:]*):[^/@]*@", "$1:***@"), "token", d.token(),
+        "created", Dates.deis(d.created()), "updated", Dates.deis(d.created()));
+  }
+
   /** A container the Deis way ({@code web.1 up (v3)} in `ps`), plus where it runs. */
   public static Map<String, Object> container(App.Summary app, io.skiff.runtime.ContainerStatus c) {
     String uuid = java.util.UUID.nameUUIDFromBytes((c.name() + "#" + c.generation() + "#" + c.incarnation()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();

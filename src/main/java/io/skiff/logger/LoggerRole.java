@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The logger role on this node: the segment store under {@code skiff.logger.store.dir}, its one
- * writer thread, and the {@link LoggerNode} actor that serves the cluster. The writer is flushed
- * and closed when the node shuts down.
+ * writer thread, the {@link LoggerNode} actor that serves the cluster, syslog ingest, and the
+ * forwarders of the apps' drains. On shutdown: syslog stops taking lines, the forwarders stop,
+ * then the writer flushes and closes the store.
  */
 public final class LoggerRole {
   private static final Logger log = LoggerFactory.getLogger(LoggerRole.class);
@@ -30,22 +31,27 @@ public final class LoggerRole {
   /** The node's writer when it has the logger role, else null. */
   public static LogWriter startIfLogger(ActorSystem<?> system, Database db) {
     if (!Cluster.get(system).selfMember().hasRole(ROLE)) return null;
-    Config config = system.settings().config().getConfig("skiff.logger");
-    LogStoreSettings configured = LogStoreSettings.fromConfig(config);
-    // A relative store dir lives under the node's data dir.
-    LogStoreSettings settings = new LogStoreSettings(
-        Path.of(system.settings().config().getString("skiff.data-dir")).resolve(configured.dir()),
-        configured.maxLinesPerApp(), configured.maxBytesPerApp());
-    LogStore store;
+    Config root = system.settings().config();
+    Config config = root.getConfig("skiff.logger");
+    LogStoreSettings settings = settings(root, config);
+    LogDrainStore drainStore = new LogDrainStore(db);
+    LogWriter writer;
+    DrainForwarders drains;
     try {
-      store = new SegmentLogStore(settings);
+      writer = new LogWriter(new SegmentLogStore(settings), config.getInt("store.queue-batches"),
+          config.getDuration("store.sync-interval"));
+      drains = DrainForwarders.create(writer.store(), new PostgresDrainOffsets(drainStore, NodeId.of(settings.dir())),
+          DrainSettings.fromConfig(root));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the log store in " + settings.dir(), e);
     }
-    LogWriter writer = new LogWriter(store, config.getInt("store.queue-batches"), config.getDuration("store.sync-interval"));
+    writer.addListener(drains::onStored);
     Executor reads = system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-logger-read-dispatcher"));
     system.systemActorOf(LoggerNode.create(writer, reads), "logger", Props.empty());
+    DrainList.start(system, drainStore, drains, config.getDuration("drains.refresh"), reads);
+    startSyslog(system, writer, drainStore, config);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-log-store", () -> {
+      drains.close();
       try {
         writer.close();
       } catch (IOException e) {
@@ -53,10 +59,16 @@ public final class LoggerRole {
       }
       return CompletableFuture.completedFuture(akka.Done.getInstance());
     });
-    startSyslog(system, writer, new LogDrainStore(db), config);
     log.info("logger role: store {} ({} lines, {} bytes per app)", settings.dir(), settings.maxLinesPerApp(),
         settings.maxBytesPerApp());
     return writer;
+  }
+
+  /** The store settings; a relative store dir lives under the node's data dir. */
+  private static LogStoreSettings settings(Config root, Config config) {
+    LogStoreSettings configured = LogStoreSettings.fromConfig(config);
+    return new LogStoreSettings(Path.of(root.getString("skiff.data-dir")).resolve(configured.dir()),
+        configured.maxLinesPerApp(), configured.maxBytesPerApp());
   }
 
   /** Syslog ingest into the writer, for lines with an app's ingest token. A failed bind stops the node. */

@@ -87,9 +87,9 @@ final class NodeProcess implements AutoCloseable {
     env.put("SKIFF_PORT_RANGE_END", Integer.toString(containerPortStart + 49));
     env.put("SKIFF_ROUTER_PORT", Integer.toString(routerPort));
     env.put("SKIFF_ROUTER_HTTPS_PORT", Integer.toString(clusterPort + 40));
-    env.put("SKIFF_LOGGER_SYSLOG_TCP_PORT", Integer.toString(clusterPort + 41));
-    env.put("SKIFF_LOGGER_SYSLOG_UDP_PORT", Integer.toString(clusterPort + 42));
-    env.put("SKIFF_ROUTER_ACCESS_LOG_SYSLOG_PORT", Integer.toString(clusterPort + 43));
+    env.put("SKIFF_LOGGER_SYSLOG_TCP_PORT", Integer.toString(clusterPort + 44));
+    env.put("SKIFF_LOGGER_SYSLOG_UDP_PORT", Integer.toString(clusterPort + 44));
+    env.put("SKIFF_ROUTER_ACCESS_LOG_SYSLOG_PORT", Integer.toString(clusterPort + 47));
     env.put("SKIFF_SSH_PORT", Integer.toString(clusterPort + 50));
     env.put("SKIFF_PBKDF2_ITERATIONS", "1000");
     env.put("SKIFF_DATA_DIR", dataDir.toString());

@@ -431,7 +431,7 @@ class SegmentLogStoreTest {
   void settingsComeFromLoggerConf() {
     var c = ConfigFactory.parseResources("logger.conf").resolve().getConfig("skiff.logger");
     LogStoreSettings s = LogStoreSettings.fromConfig(c);
-    assertEquals(Path.of("data/logs"), s.dir());
+    assertEquals(Path.of("logs"), s.dir());
     assertEquals(10_000, s.maxLinesPerApp());
     assertEquals(10L * 1024 * 1024, s.maxBytesPerApp());
     LogStoreSettings o = LogStoreSettings.fromConfig(ConfigFactory.parseString(

@@ -36,11 +36,16 @@ final class RuntimeNode implements AutoCloseable {
 
   /** Resets the database and starts the node; containers get ports {@code portStart}..{@code portStart+99}. */
   static RuntimeNode start(String name, int portStart) {
+    return start(name, portStart, List.of("controller", "runtime", "router"));
+  }
+
+  /** As {@link #start(String, int)}, with these roles. */
+  static RuntimeNode start(String name, int portStart, List<String> roles) {
     AppImage.hello();
     DockerCli.removeLabelled("skiff.node=" + name); // left by an aborted earlier run
     TestDatabase.reset();
     TestNode node = TestNode.start(null, Map.of(
-        "akka.cluster.roles", List.of("controller", "runtime", "router"),
+        "akka.cluster.roles", roles,
         "skiff.runtime.node-name", name,
         "skiff.runtime.port-range-start", portStart,
         "skiff.runtime.port-range-end", portStart + 99));

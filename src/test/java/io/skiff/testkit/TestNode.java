@@ -63,7 +63,7 @@ public final class TestNode implements AutoCloseable {
     settings.put("skiff.router.access-log-syslog-port", freePort());
     settings.put("skiff.logger.syslog.tcp-port", freePort());
     settings.put("skiff.logger.syslog.udp-port", freePort());
-    settings.put("skiff.logger.drains.allow-private-addresses", "on");
+    settings.put("skiff.logger.drains.allow-private", "on");
     settings.put("skiff.router.https-port", freePort());
     settings.put("akka-persistence-jdbc.shared-databases.default.db.url", TestDatabase.URL);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.numThreads", 4);
