@@ -18,8 +18,13 @@ abstract class ApiTestBase {
 
   @BeforeAll
   static void startNode() {
+    startWith(java.util.Map.of());
+  }
+
+  /** For classes that need other roles or settings: call from their own (hiding) {@code @BeforeAll startNode}. */
+  static void startWith(java.util.Map<String, Object> overrides) {
     TestDatabase.reset();
-    node = TestNode.start();
+    node = TestNode.start(null, overrides);
     api = node.client();
     admin = user(api, "admin");
     warmUp(admin.api());

@@ -5,7 +5,6 @@ import static io.skiff.controller.ApiAsserts.assertDetail;
 import static io.skiff.controller.ApiAsserts.assertForbidden;
 import static io.skiff.controller.ApiAsserts.assertNotFound;
 import static io.skiff.controller.ApiAsserts.user;
-import static io.skiff.controller.ApiAsserts.warmUp;
 import static io.skiff.testkit.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,8 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skiff.controller.ApiAsserts.Who;
 import io.skiff.testkit.ApiClient;
-import io.skiff.testkit.TestDatabase;
-import io.skiff.testkit.TestNode;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,29 +24,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Log drains and the ingest token, through the API, on a node with the logger role (loopback only). */
-class DrainsApiTest {
-  static TestNode node;
-  static ApiClient api;
-  static Who admin;
-
+class DrainsApiTest extends ApiTestBase {
   @BeforeAll
   static void startNode() {
-    TestDatabase.reset();
-    node = TestNode.start(null, Map.of("akka.cluster.roles", List.of("controller", "builder", "registry", "logger"),
+    startWith(Map.of("akka.cluster.roles", List.of("controller", "builder", "registry", "logger"),
         "skiff.logger.drains.refresh", "300ms", "skiff.logger.syslog.token-refresh", "300ms"));
-    api = node.client();
-    admin = user(api, "admin");
-    warmUp(admin.api());
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
   }
 
   /** A syslog TCP receiver on loopback that keeps every byte it is sent. */

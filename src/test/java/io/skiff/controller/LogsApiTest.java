@@ -4,48 +4,28 @@ import static io.skiff.controller.ApiAsserts.app;
 import static io.skiff.controller.ApiAsserts.assertDetail;
 import static io.skiff.controller.ApiAsserts.assertForbidden;
 import static io.skiff.controller.ApiAsserts.user;
-import static io.skiff.controller.ApiAsserts.warmUp;
 import static io.skiff.testkit.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skiff.controller.ApiAsserts.Who;
 import io.skiff.testkit.ApiClient;
-import io.skiff.testkit.TestDatabase;
-import io.skiff.testkit.TestNode;
-import java.net.http.HttpResponse;
+import io.skiff.testkit.FollowStream;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** GET /v1/apps/<id>/logs on a node with the logger role: platform lines, filters, follow, access. */
-class LogsApiTest {
+class LogsApiTest extends ApiTestBase {
   private static final String SECRET = "s3cret-value-never-logged";
-  static TestNode node;
-  static ApiClient api;
-  static Who admin;
 
   @BeforeAll
   static void startNode() {
-    TestDatabase.reset();
-    node = TestNode.start(null, Map.of("akka.cluster.roles", List.of("controller", "builder", "registry", "logger")));
-    api = node.client();
-    admin = user(api, "admin");
-    warmUp(admin.api());
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
+    startWith(Map.of("akka.cluster.roles", List.of("controller", "builder", "registry", "logger")));
   }
 
   private static List<String> lines(ApiClient.Response r) {
@@ -110,33 +90,15 @@ class LogsApiTest {
       assertEquals(200, owner.api().get(base + "/logs").status());
       return true;
     });
-    HttpResponse<Stream<String>> follow = owner.api().streamLines(base + "/logs?follow=true&log_lines=10");
-    assertEquals(200, follow.statusCode());
-    BlockingQueue<String> received = new ArrayBlockingQueue<>(1000);
-    Thread reader = new Thread(() -> {
-      try (Stream<String> body = follow.body()) {
-        Iterator<String> it = body.iterator();
-        while (it.hasNext()) received.offer(it.next());
-      } catch (RuntimeException e) {
-        // closed by the test
+    try (FollowStream follow = new FollowStream(owner.api(), base + "/logs?follow=true&log_lines=10")) {
+      assertEquals(200, follow.status());
+      assertNotNull(follow.await(l -> l.contains("app.created"), 10), "the tail first");
+      for (int i = 1; i <= 3; i++) {
+        assertEquals(201, owner.api().post(base + "/config", Map.of("values", Map.of("K" + i, "v"))).status());
+        String key = "K" + i;
+        assertNotNull(follow.await(l -> l.contains("config.changed") && l.contains(key), 10), "no line for " + key);
       }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    String first = received.poll(10, TimeUnit.SECONDS);
-    assertTrue(first != null && first.contains("app.created"), String.valueOf(first));
-    for (int i = 1; i <= 3; i++) {
-      assertEquals(201, owner.api().post(base + "/config", Map.of("values", Map.of("K" + i, "v"))).status());
-      String key = "K" + i;
-      String line = null;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (line == null && System.nanoTime() < deadline) {
-        String l = received.poll(1, TimeUnit.SECONDS);
-        if (l != null && l.contains("config.changed") && l.contains(key)) line = l;
-      }
-      assertTrue(line != null, "no config.changed line for " + key + " on the follow stream");
     }
-    reader.interrupt();
   }
 
   @Test

@@ -1,19 +1,15 @@
 package io.skiff.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skiff.testkit.ApiClient;
 import io.skiff.testkit.Eventually;
-import java.net.http.HttpResponse;
+import io.skiff.testkit.FollowStream;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,7 +28,6 @@ import org.junit.jupiter.api.Timeout;
 class LogsEndToEndTest {
   static final String APP = "itest-logs";
   static RuntimeNode node;
-  static final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   @Timeout(150)
@@ -83,35 +78,13 @@ class LogsEndToEndTest {
   @Test
   @Order(2)
   void followDeliversNewRequestsAndNewProcesses() throws Exception {
-    HttpResponse<Stream<String>> follow = node.api.streamLines("/v1/apps/" + APP + "/logs?follow=true&log_lines=1");
-    assertEquals(200, follow.statusCode());
-    BlockingQueue<String> received = new ArrayBlockingQueue<>(10_000);
-    Thread reader = new Thread(() -> {
-      try (Stream<String> body = follow.body()) {
-        Iterator<String> it = body.iterator();
-        while (it.hasNext()) received.offer(it.next());
-      } catch (RuntimeException e) {
-        // closed by the test
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    assertEquals(404, HostHttp.get(node.routerPort(), node.host(APP), "/followed").status());
-    assertTrue(await(received, "[router]: ", "path=\"/followed\""), "the request's router line on the follow stream");
-    assertEquals(204, node.api.post("/v1/apps/" + APP + "/scale", Map.of("web", 2)).status());
-    assertTrue(await(received, "[platform]: ", "app.scaled"), "the scale on the follow stream");
-    assertTrue(await(received, "[web.2]: ", "serving " + APP), "the new container's output on the follow stream");
-    reader.interrupt();
-  }
-
-  /** Whether such a line arrives within 30 s; lines arrive in any order, so every one is kept. */
-  private static boolean await(BlockingQueue<String> q, String tag, String text) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (seen.stream().anyMatch(l -> l.contains(tag) && l.contains(text))) return true;
-      String l = q.poll(1, TimeUnit.SECONDS);
-      if (l != null) seen.add(l);
+    try (FollowStream follow = new FollowStream(node.api, "/v1/apps/" + APP + "/logs?follow=true&log_lines=1")) {
+      assertEquals(200, follow.status());
+      assertEquals(404, HostHttp.get(node.routerPort(), node.host(APP), "/followed").status());
+      assertNotNull(follow.await(l -> l.contains("[router]: ") && l.contains("path=\"/followed\""), 30), "the request's router line");
+      assertEquals(204, node.api.post("/v1/apps/" + APP + "/scale", Map.of("web", 2)).status());
+      assertNotNull(follow.await(l -> l.contains("[platform]: ") && l.contains("app.scaled"), 30), "the scale");
+      assertNotNull(follow.await(l -> l.contains("[web.2]: ") && l.contains("serving " + APP), 30), "the new container's output");
     }
-    return false;
   }
 }
