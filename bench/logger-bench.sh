@@ -10,8 +10,8 @@
 #
 #   bench/logger-bench.sh
 #
-# Knobs (environment): BENCH_CONNECTIONS=2 BENCH_LINES=500000 (per connection, a multiple of
-#   10,000) BENCH_ROUNDS=3 BENCH_RSYSLOG_PORT=10514 (and +1 for the asyncWriting input)
+# Knobs (environment): BENCH_CONNECTIONS=2 BENCH_LINES=1000000 (per connection, a multiple of
+#   10,000) BENCH_ROUNDS=5 BENCH_WARMUP_ROUNDS=2 BENCH_RSYSLOG_PORT=10514 (and +1 for the asyncWriting input)
 #   BENCH_JVM_OPTS="-Xms1g -Xmx1g" BENCH_SKIP_BUILD=1 (use target/ as it is) BENCH_OUT=<file>
 #   BENCH_DEADLINE=240 (seconds after the build after which the measurement is cut off)
 # Everything it starts is stopped on exit (trap), the scratch directory removed. Loopback only;
@@ -24,8 +24,9 @@ cd "$ROOT"
 . "$ROOT/bin/lib/rsyslog.sh"
 
 CONNECTIONS="${BENCH_CONNECTIONS:-2}"
-LINES="${BENCH_LINES:-500000}"
-ROUNDS="${BENCH_ROUNDS:-3}"
+LINES="${BENCH_LINES:-1000000}"
+ROUNDS="${BENCH_ROUNDS:-5}"
+WARMUP_ROUNDS="${BENCH_WARMUP_ROUNDS:-2}"
 RSYSLOG_PORT="${BENCH_RSYSLOG_PORT:-10514}"
 RSYSLOG_ASYNC_PORT=$((RSYSLOG_PORT + 1))
 JVM_OPTS="${BENCH_JVM_OPTS:--Xms1g -Xmx1g}"
@@ -74,6 +75,10 @@ done
 skiff_rsyslog_ensure
 
 # ---- build ----
+SOURCE_DESC="working tree at $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+if [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+  SOURCE_DESC="$SOURCE_DESC with uncommitted changes"
+fi
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   log "building the classes and test classes (mvn test-compile)"
   mvn -q -B test-compile
@@ -108,11 +113,11 @@ done
 port_busy "$RSYSLOG_PORT" || { log "rsyslogd does not listen on $RSYSLOG_PORT"; exit 1; }
 
 # ---- measurement ----
-log "running LoggerStoreBench: $CONNECTIONS connections x $LINES lines, $ROUNDS rounds + warm-up"
+log "running LoggerStoreBench: $CONNECTIONS connections x $LINES lines, $WARMUP_ROUNDS warm-up rounds, $ROUNDS rounds"
 # In the background, so that a signal to this script reaches the trap (and stops the driver) at once.
 # shellcheck disable=SC2086
 timeout "$DEADLINE" java $JVM_OPTS -cp "$CP" io.skiff.bench.LoggerStoreBench \
-  --dir "$WORK/skiff" --connections "$CONNECTIONS" --lines "$LINES" --rounds "$ROUNDS" \
+  --dir "$WORK/skiff" --connections "$CONNECTIONS" --lines "$LINES" --rounds "$ROUNDS" --warmup "$WARMUP_ROUNDS" \
   --rsyslog "rsyslog imtcp → omfile (asyncWriting off)=$RSYSLOG_PID:$RSYSLOG_PORT:$WORK/rsyslog/sync.log" \
   --rsyslog "rsyslog imtcp → omfile (asyncWriting on)=$RSYSLOG_PID:$RSYSLOG_ASYNC_PORT:$WORK/rsyslog/async.log" \
   --table "$WORK/table.md" >"$WORK/rounds.log" 2>&1 &
@@ -123,7 +128,7 @@ if ! wait "$DRIVER_PID"; then log "the driver failed or ran out of time (${DEADL
 DRIVER_PID=""
 
 {
-  echo "# bench/logger-bench.sh at $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, rsyslogd $(rsyslogd -v | head -1 | awk '{print $2}')"
+  echo "# bench/logger-bench.sh, $SOURCE_DESC, $(nproc) cores, rsyslogd $(rsyslogd -v | head -1 | awk '{print $2}')"
   echo
   cat "$WORK/table.md"
   echo

@@ -55,11 +55,12 @@ import java.util.stream.Stream;
  * one app per connection. Their CPU time (per-thread) is reported separately and subtracted from
  * this JVM's process CPU for the Skiff targets; rsyslogd's CPU is its utime+stime from /proc.
  *
- * <p>Every round runs every target once, in an order rotated each round; round 0 is a warm-up
- * and not recorded. Figures are medians over the rounds.
+ * <p>Every round runs every target once, in an order rotated each round; the first rounds are a
+ * warm-up and not recorded. Figures are medians over the rounds, the ratio to rsyslog the median
+ * of the per-round ratios. CPU is also split by thread group (/proc/<pid>/task).
  *
- * <p>Usage: {@code LoggerStoreBench --dir <scratch dir> [--connections 2] [--lines 500000]
- * [--rounds 3] [--rsyslog <name>=<pid>:<port>:<file> ...] [--table <file>]}: the table (markdown) goes to
+ * <p>Usage: {@code LoggerStoreBench --dir <scratch dir> [--connections 2] [--lines 1000000]
+ * [--rounds 5] [--warmup 2] [--only <part of a target's name>] [--rsyslog <name>=<pid>:<port>:<file> ...] [--table <file>]}: the table (markdown) goes to
  * that file, else to stdout; progress to stderr.
  */
 public final class LoggerStoreBench {
@@ -73,9 +74,14 @@ public final class LoggerStoreBench {
   private LoggerStoreBench() {}
 
   /** One measured round of one target. */
-  record Round(long lines, long nanos, long targetCpuNanos, long senderCpuNanos, double bytesPerLine, double otherCores) {
+  record Round(long lines, long nanos, long targetCpuNanos, long senderCpuNanos, double bytesPerLine, double otherCores,
+      Map<String, Long> threadTicks) {
     double linesPerSecond() {
       return lines / (nanos / 1e9);
+    }
+
+    Round withBytesPerLine(double b) {
+      return new Round(lines, nanos, targetCpuNanos, senderCpuNanos, b, otherCores, threadTicks);
     }
   }
 
@@ -90,8 +96,9 @@ public final class LoggerStoreBench {
     Map<String, List<String>> opts = parse(args);
     Path dir = Path.of(one(opts, "dir", null));
     int conns = Integer.parseInt(one(opts, "connections", "2"));
-    int perConn = Integer.parseInt(one(opts, "lines", "500000"));
-    int rounds = Integer.parseInt(one(opts, "rounds", "3"));
+    int perConn = Integer.parseInt(one(opts, "lines", "1000000"));
+    int rounds = Integer.parseInt(one(opts, "rounds", "5"));
+    int warmup = Integer.parseInt(one(opts, "warmup", "2"));
     if (perConn % DISTINCT != 0) throw new IllegalArgumentException("--lines must be a multiple of " + DISTINCT);
     int repeats = perConn / DISTINCT;
 
@@ -120,24 +127,28 @@ public final class LoggerStoreBench {
     targets.addAll(stores);
     targets.add(SkiffCounting.start(system, syslog, check));
     for (String r : opts.getOrDefault("rsyslog", List.of())) targets.add(Rsyslog.of(r));
+    if (opts.containsKey("only")) { // e.g. for a profile of one target
+      String only = one(opts, "only", null);
+      targets.removeIf(t -> !t.name().contains(only));
+    }
 
-    System.err.printf(Locale.ROOT, "[logger-bench] %d targets, %d connections x %,d lines of %d B, %d rounds + warm-up%n",
-        targets.size(), conns, perConn, FRAME_BYTES, rounds);
+    System.err.printf(Locale.ROOT, "[logger-bench] %d targets, %d connections x %,d lines of %d B, %d warm-up rounds, %d rounds%n",
+        targets.size(), conns, perConn, FRAME_BYTES, warmup, rounds);
     Map<String, List<Round>> results = new LinkedHashMap<>();
     for (Target t : targets) results.put(t.name(), new ArrayList<>());
-    for (int r = 0; r <= rounds; r++) {
+    for (int r = 1 - warmup; r <= rounds; r++) {
       for (int k = 0; k < targets.size(); k++) {
-        Target t = targets.get((k + r) % targets.size());
+        Target t = targets.get(Math.floorMod(k + r, targets.size()));
         System.gc();
         Thread.sleep(200);
         Round m = t.round(payloads, repeats);
         System.err.printf(Locale.ROOT, "[logger-bench] %s %-62s %,10.0f lines/s  cpu %.2f µs/line  sender %.2f µs/line  %.1f B/line  other %.2f cores%n",
-            r == 0 ? "warm-up" : "round " + r, t.name(), m.linesPerSecond(), m.targetCpuNanos() / 1e3 / m.lines(),
+            r <= 0 ? "warm-up" : "round " + r, t.name(), m.linesPerSecond(), m.targetCpuNanos() / 1e3 / m.lines(),
             m.senderCpuNanos() / 1e3 / m.lines(), m.bytesPerLine(), m.otherCores());
         if (r > 0) results.get(t.name()).add(m);
       }
     }
-    String table = table(results, conns, perConn, rounds);
+    String table = table(results, conns, perConn, rounds, warmup);
     if (opts.containsKey("table")) Files.writeString(Path.of(one(opts, "table", null)), table);
     else System.out.print(table);
     System.out.flush();
@@ -148,30 +159,56 @@ public final class LoggerStoreBench {
 
   // ---- the table ----
 
-  static String table(Map<String, List<Round>> results, int conns, int perConn, int rounds) {
+  /**
+   * The figures are medians over the rounds; the ratio is the median of the per-round ratios to
+   * the first rsyslog target (both measured in the same round, seconds apart).
+   */
+  static String table(Map<String, List<Round>> results, int conns, int perConn, int rounds, int warmup) {
     String baseline = results.keySet().stream().filter(n -> n.startsWith("rsyslog")).findFirst().orElse(null);
-    double base = baseline == null ? Double.NaN : median(results.get(baseline), Round::linesPerSecond);
+    List<Round> base = baseline == null ? null : results.get(baseline);
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "%s, %d cores (Runtime.availableProcessors), %d connections x %,d lines of %d B, "
-        + "median of %d rounds (warm-up round not recorded)%n%n", Instant.now().toString().substring(0, 16) + "Z",
-        Runtime.getRuntime().availableProcessors(), conns, perConn, FRAME_BYTES, rounds));
+        + "median of %d rounds after %d warm-up rounds%n%n", Instant.now().toString().substring(0, 16) + "Z",
+        Runtime.getRuntime().availableProcessors(), conns, perConn, FRAME_BYTES, rounds, warmup));
     b.append("| target | lines/s | ÷ ").append(baseline == null ? "rsyslog" : baseline)
-        .append(" | CPU µs/line | sender CPU µs/line | bytes/line on disk | other cores | rounds (lines/s) |\n");
+        .append(" (per round) | CPU µs/line | sender CPU µs/line | bytes/line on disk | other cores | rounds (lines/s) |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
     results.forEach((name, rs) -> {
-      double lps = median(rs, Round::linesPerSecond);
-      b.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %.2f | %.2f | %s | %.2f | %s |%n", name, lps,
-          Double.isNaN(base) ? "–" : String.format(Locale.ROOT, "%.2f", lps / base),
+      String ratio = "–";
+      if (base != null && base.size() == rs.size()) {
+        double[] v = new double[rs.size()];
+        for (int i = 0; i < v.length; i++) v[i] = rs.get(i).linesPerSecond() / base.get(i).linesPerSecond();
+        ratio = String.format(Locale.ROOT, "%.2f", median(v));
+      }
+      double bytes = median(rs, Round::bytesPerLine);
+      b.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %.2f | %.2f | %s | %.2f | %s |%n", name,
+          median(rs, Round::linesPerSecond), ratio,
           median(rs, m -> m.targetCpuNanos() / 1e3 / m.lines()), median(rs, m -> m.senderCpuNanos() / 1e3 / m.lines()),
-          Double.isNaN(median(rs, Round::bytesPerLine)) ? "–" : String.format(Locale.ROOT, "%.1f", median(rs, Round::bytesPerLine)),
-          median(rs, Round::otherCores),
+          Double.isNaN(bytes) ? "–" : String.format(Locale.ROOT, "%.1f", bytes), median(rs, Round::otherCores),
           String.join(" ", rs.stream().map(m -> String.format(Locale.ROOT, "%,.0f", m.linesPerSecond())).toList())));
+    });
+    b.append("\nCPU µs/line by thread (median over the rounds; /proc ticks of 10 ms; groups under 0.05 µs/line left out):\n\n");
+    results.forEach((name, rs) -> {
+      java.util.Set<String> groups = new java.util.TreeSet<>();
+      for (Round r : rs) groups.addAll(r.threadTicks().keySet());
+      Map<String, Double> us = new LinkedHashMap<>();
+      for (String g : groups) us.put(g, median(rs, r -> r.threadTicks().getOrDefault(g, 0L) * 10_000.0 / r.lines()));
+      b.append("- ").append(name).append(": ");
+      b.append(String.join(", ", us.entrySet().stream().filter(e -> e.getValue() >= 0.05)
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList()));
+      b.append('\n');
     });
     return b.toString();
   }
 
   static double median(List<Round> rs, java.util.function.ToDoubleFunction<Round> f) {
-    double[] v = rs.stream().mapToDouble(f).sorted().toArray();
+    return median(rs.stream().mapToDouble(f).toArray());
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
     if (v.length == 0) return Double.NaN;
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
@@ -212,8 +249,7 @@ public final class LoggerStoreBench {
 
     @Override
     public Round round(byte[][] payloads, int repeats) throws Exception {
-      Round r = skiffRound(server.tcpAddress(), payloads, repeats);
-      return new Round(r.lines(), r.nanos(), r.targetCpuNanos(), r.senderCpuNanos(), bytesPerKeptLine(), r.otherCores());
+      return skiffRound(server.tcpAddress(), payloads, repeats).withBytesPerLine(bytesPerKeptLine());
     }
 
     /** Bytes of all segment files ÷ lines the store keeps now. */
@@ -264,16 +300,20 @@ public final class LoggerStoreBench {
 
   /** Sends every connection's lines and waits for all the {@code stored <n>} answers. */
   static Round skiffRound(InetSocketAddress at, byte[][] payloads, int repeats) throws Exception {
+    long self = ProcessHandle.current().pid();
     CpuSampler.Sample s0 = CpuSampler.sample(-1);
+    Map<String, Long> k0 = TaskCpu.ticks(self);
     long cpu0 = OS.getProcessCpuTime();
     long t0 = System.nanoTime();
     long senderCpu = send(at, payloads, repeats, true);
     long t1 = System.nanoTime();
     long cpu1 = OS.getProcessCpuTime();
+    Map<String, Long> k1 = TaskCpu.ticks(self);
     CpuSampler.Sample s1 = CpuSampler.sample(-1);
     CpuSampler.Usage u = CpuSampler.between(s0, s1);
     long lines = (long) payloads.length * repeats * DISTINCT;
-    return new Round(lines, t1 - t0, cpu1 - cpu0 - senderCpu, senderCpu, Double.NaN, u.other() + u.postgres());
+    return new Round(lines, t1 - t0, cpu1 - cpu0 - senderCpu, senderCpu, Double.NaN, u.other() + u.postgres(),
+        TaskCpu.delta(k0, k1));
   }
 
   // ---- rsyslog ----
@@ -315,6 +355,7 @@ public final class LoggerStoreBench {
       long lines = (long) payloads.length * repeats * DISTINCT;
       long start = Files.exists(file) ? Files.size(file) : 0;
       CpuSampler.Sample s0 = CpuSampler.sample(pid);
+      Map<String, Long> k0 = TaskCpu.ticks(pid);
       long t0 = System.nanoTime();
       long senderCpu = send(new InetSocketAddress("127.0.0.1", port), payloads, repeats, false);
       long deadline = t0 + ROUND_TIMEOUT.toNanos();
@@ -336,6 +377,7 @@ public final class LoggerStoreBench {
         }
       }
       long t1 = System.nanoTime();
+      Map<String, Long> k1 = TaskCpu.ticks(pid);
       CpuSampler.Sample s1 = CpuSampler.sample(pid);
       Thread.sleep(200); // anything beyond the expected lines would be a miscount
       long grown = size(file) - start;
@@ -349,7 +391,8 @@ public final class LoggerStoreBench {
       CpuSampler.Usage u = CpuSampler.between(s0, s1);
       long cpuNanos = (s1.server() - s0.server()) * 10_000_000L; // USER_HZ 100: a tick is 10 ms
       // other: the machine minus rsyslogd minus this JVM (the senders and the idle Skiff targets)
-      return new Round(lines, t1 - t0, cpuNanos, senderCpu, (double) grown / lines, u.other() + u.postgres());
+      return new Round(lines, t1 - t0, cpuNanos, senderCpu, (double) grown / lines, u.other() + u.postgres(),
+          TaskCpu.delta(k0, k1));
     }
 
     private static long size(Path f) throws IOException {
@@ -369,6 +412,53 @@ public final class LoggerStoreBench {
         }
       }
       return new long[] {n, at};
+    }
+  }
+
+  /**
+   * CPU ticks (utime+stime, /proc/<pid>/task/<tid>/stat) per thread group of a process, the group
+   * being the thread's name (comm: Java sets it from the thread's name, cut to 15 bytes) without
+   * its number, so that e.g. the Akka dispatcher threads add up. Threads that ended between two
+   * samples are missing (the senders: their CPU is measured by the JVM instead).
+   */
+  static final class TaskCpu {
+    private TaskCpu() {}
+
+    static Map<String, Long> ticks(long pid) {
+      Map<String, Long> out = new java.util.TreeMap<>();
+      try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        for (Path t : (Iterable<Path>) tasks::iterator) {
+          try {
+            String stat = Files.readString(t.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            out.merge(group(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))), ticks, Long::sum);
+          } catch (IOException | RuntimeException gone) {
+            // the thread ended
+          }
+        }
+      } catch (IOException e) {
+        // no /proc
+      }
+      return out;
+    }
+
+    static String group(String comm) {
+      if (comm.startsWith("skiff-log-write")) return "log writer";
+      if (comm.startsWith("logger-bench-ak")) return "akka dispatchers";
+      if (comm.startsWith("logger-bench-sc")) return "akka scheduler";
+      if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) return "GC";
+      if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) return "JIT";
+      return comm.replaceAll("[#0-9]+$", "").strip();
+    }
+
+    static Map<String, Long> delta(Map<String, Long> a, Map<String, Long> b) {
+      Map<String, Long> out = new java.util.TreeMap<>();
+      b.forEach((k, v) -> {
+        long d = v - a.getOrDefault(k, 0L);
+        if (d > 0) out.put(k, d);
+      });
+      return out;
     }
   }
 
