@@ -122,7 +122,7 @@ timeout "$DEADLINE" java $JVM_OPTS -cp "$CP" io.skiff.bench.LoggerStoreBench \
   --rsyslog "rsyslog imtcp → omfile (asyncWriting on)=$RSYSLOG_PID:$RSYSLOG_ASYNC_PORT:$WORK/rsyslog/async.log" \
   --table "$WORK/table.md" >"$WORK/rounds.log" 2>&1 &
 DRIVER_PID=$!
-tail -n +1 --pid="$DRIVER_PID" -f "$WORK/rounds.log" >&2 &
+tail -n +1 --pid="$DRIVER_PID" -f "$WORK/rounds.log" >&2 2>/dev/null &
 TAIL_PID=$!
 if ! wait "$DRIVER_PID"; then log "the driver failed or ran out of time (${DEADLINE} s)"; exit 1; fi
 DRIVER_PID=""

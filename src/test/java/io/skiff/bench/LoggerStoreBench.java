@@ -216,21 +216,8 @@ public final class LoggerStoreBench {
   // ---- Skiff ----
 
   /** The real ingest path into a store of its own. */
-  static final class SkiffStore implements Target {
-    private final String name;
-    private final SyslogServer server;
-    private final LogWriter writer;
-    private final LogStoreSettings settings;
-    private final boolean closeOnStop;
-
-    private SkiffStore(String name, SyslogServer server, LogWriter writer, LogStoreSettings settings, boolean closeOnStop) {
-      this.name = name;
-      this.server = server;
-      this.writer = writer;
-      this.settings = settings;
-      this.closeOnStop = closeOnStop;
-    }
-
+  record SkiffStore(String name, SyslogServer server, LogWriter writer, LogStoreSettings settings, boolean closeOnStop)
+      implements Target {
     static SkiffStore start(ActorSystem<?> system, SyslogSettings syslog, TokenCheck check, String name,
         LogStoreSettings settings, Duration sync) throws Exception {
       LogWriter writer = new LogWriter(new SegmentLogStore(settings), 4096, sync);
@@ -240,11 +227,6 @@ public final class LoggerStoreBench {
       // sync interval: with a day's interval that would wait the join's 10 s, so that one is left
       // to the JVM's exit.
       return new SkiffStore(name, server, writer, settings, sync.compareTo(Duration.ofMinutes(1)) < 0);
-    }
-
-    @Override
-    public String name() {
-      return name;
     }
 
     @Override
