@@ -38,9 +38,9 @@ public final class PlatformLog {
 
   private record Poll() implements Command {}
 
-  private record Loaded(long seq, Throwable error) implements Command {}
+  private record Loaded(long seq, String error) implements Command {}
 
-  private record Fed(long seq, int rows, Throwable error) implements Command {}
+  private record Fed(long seq, int rows, String error) implements Command {}
 
   private PlatformLog() {}
 
@@ -64,12 +64,12 @@ public final class PlatformLog {
       Duration interval) {
     return Behaviors.receive(Command.class)
         .onMessage(Poll.class, p -> {
-          ctx.pipeToSelf(feed.offset(), (seq, e) -> new Loaded(seq == null ? 0 : seq, e));
+          ctx.pipeToSelf(feed.offset(), (seq, e) -> new Loaded(seq == null ? 0 : seq, e == null ? null : e.toString()));
           return Behaviors.same();
         })
         .onMessage(Loaded.class, l -> {
           if (l.error() != null) {
-            log.warn("platform log: cannot read its offset: {}", l.error().toString());
+            log.warn("platform log: cannot read its offset: {}", l.error());
             timers.startSingleTimer(new Poll(), interval.multipliedBy(4));
             return Behaviors.same();
           }
@@ -85,12 +85,12 @@ public final class PlatformLog {
     return Behaviors.receive(Command.class)
         .onMessage(Poll.class, p -> {
           ctx.pipeToSelf(feed.feed(offset, BATCH), (fed, e) ->
-              new Fed(fed == null ? offset : fed.lastSeq(), fed == null ? 0 : fed.rows(), e));
+              new Fed(fed == null ? offset : fed.lastSeq(), fed == null ? 0 : fed.rows(), e == null ? null : e.toString()));
           return Behaviors.same();
         })
         .onMessage(Fed.class, f -> {
           if (f.error() != null) {
-            log.warn("platform log: delivery after #{} failed, retrying: {}", offset, f.error().toString());
+            log.warn("platform log: delivery after #{} failed, retrying: {}", offset, f.error());
             timers.startSingleTimer(new Poll(), interval.multipliedBy(4));
             return Behaviors.same();
           }

@@ -143,6 +143,7 @@ public final class LogWriter implements AutoCloseable {
   @Override
   public void close() throws IOException {
     running = false;
+    queue.offer(new Pending(List.of(), new CompletableFuture<>(), null)); // wakes the thread at once
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {

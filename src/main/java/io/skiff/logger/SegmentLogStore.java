@@ -73,9 +73,11 @@ public final class SegmentLogStore implements LogStore {
     LogRecordCodec.Encoded[] encoded = new LogRecordCodec.Encoded[lines.size()];
     for (int i = 0; i < lines.size(); i++) {
       LogLine l = lines.get(i);
-      if (!validApp(l.app())) throw new IllegalArgumentException("not an app name: " + l.app());
       encoded[i] = LogRecordCodec.prepare(l);
       byApp.computeIfAbsent(l.app(), k -> new ArrayList<>()).add(i);
+    }
+    for (String app : byApp.keySet()) { // once per app and batch, before anything is written
+      if (!validApp(app)) throw new IllegalArgumentException("not an app name: " + app);
     }
     StoredLine[] out = new StoredLine[lines.size()];
     for (Map.Entry<String, List<Integer>> e : byApp.entrySet()) {
