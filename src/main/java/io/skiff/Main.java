@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import io.skiff.builder.BuilderSettings;
 import io.skiff.cluster.NodeStatus;
+import io.skiff.registry.ImageSweep;
 import io.skiff.registry.RegistryProcess;
 import io.skiff.registry.RegistrySettings;
 import io.skiff.registry.ReleaseImages;
@@ -187,6 +188,8 @@ public final class Main {
     Executor dockerCalls = system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher"));
     Release.init(system, readModel, new ClusterDeployPorts(system, images, scheduler, dockerCalls, settings.askTimeout()));
     DeployResumer.start(system, new AppQueries(db), Duration.ofSeconds(5), 10);
+    ImageSweep.start(system, docker, registry, Cluster.get(system).selfMember().hasRole("registry") && registry.managed(),
+        new AppQueries(db), system.settings().config().getDuration("skiff.sweep-interval"), dockerCalls);
     warmUp(system);
     LoggerClient logs = LoggerClient.start(system, LoggerRole.startIfLogger(system, db), settings.askTimeout());
     PlatformLog.init(system, db, logs.sink(), logs::delete, Duration.ofMillis(500));

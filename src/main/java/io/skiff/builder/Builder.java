@@ -27,7 +27,11 @@ public final class Builder {
     BuilderSettings settings = BuilderSettings.create(system);
     KeyPair hostKey = HostKeys.loadOrCreate(db).toCompletableFuture().join();
     BuildPipeline pipeline = new BuildPipeline(system, docker, images, scheduler, settings, skiff.askTimeout());
-    GitCommand.Deps deps = new GitCommand.Deps(system, db, new UserStore(db), new Repositories(settings.reposDir()),
+    Repositories repos = new Repositories(settings.reposDir());
+    RepositorySweep.start(system, repos, new io.skiff.store.AppQueries(db),
+        system.settings().config().getDuration("skiff.sweep-interval"),
+        system.dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("skiff-docker-dispatcher")));
+    GitCommand.Deps deps = new GitCommand.Deps(system, db, new UserStore(db), repos,
         pipeline, settings, skiff.platformDomain(), skiff.askTimeout(), scheduler);
     ExecutorService executor = new ThreadPoolExecutor(0, MAX_COMMANDS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
         r -> {

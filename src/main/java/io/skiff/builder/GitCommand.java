@@ -72,7 +72,7 @@ final class GitCommand extends SshCommand {
     String message = null;
     try {
       App.Summary summary = authorize();
-      try (Repository repo = deps.repos().open(app)) {
+      try (Repository repo = deps.repos().open(app, summary.uuid())) {
         if (receive) receivePack(repo, summary);
         else new UploadPack(repo).upload(in, out, err);
       }

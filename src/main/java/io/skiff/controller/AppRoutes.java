@@ -106,13 +106,19 @@ public final class AppRoutes {
         }));
   }
 
-  /** Release and build images of a destroyed app leave this node's engine (in the background). */
+  /**
+   * Release and build images of a destroyed app leave this node's engine and the platform
+   * registry (in the background; every node's {@code ImageSweep} removes what is left elsewhere
+   * or after a failure). At once rather than at the next sweep, so a namesake created right after
+   * never finds the previous owner's tags.
+   */
   private void removeImages(String id) {
     if (ctx.images() == null) return;
     ctx.docker().execute(() -> {
       try {
         ctx.images().collectGarbage(id, 0);
-      } catch (RuntimeException e) {
+        new io.skiff.registry.RegistryCleaner(io.skiff.registry.RegistrySettings.create(ctx.system())).deleteRepository(id);
+      } catch (RuntimeException | java.io.IOException e) {
         org.slf4j.LoggerFactory.getLogger(AppRoutes.class).warn("removing the images of {}: {}", id, e.toString());
       }
     });

@@ -31,6 +31,18 @@ public final class AppQueries {
     this.db = db;
   }
 
+  /** Every live app incarnation, app id → uuid (what sweeps keep; anything else is a destroyed app's). */
+  public CompletionStage<Map<String, String>> liveIncarnations() {
+    return db.run(c -> {
+      Map<String, String> live = new java.util.HashMap<>();
+      for (String[] r : Rows.list(c, rs -> new String[] {rs.getString(1), rs.getString(2)},
+          "SELECT id, uuid::text FROM apps WHERE NOT destroyed")) {
+        live.put(r[0], r[1]);
+      }
+      return live;
+    });
+  }
+
   /** The desired state of every app that has a deployed release (the scheduler's start-up load). */
   public CompletionStage<java.util.List<io.skiff.domain.Formation>> formations() {
     return db.run(c -> Rows.list(c, rs -> new io.skiff.domain.Formation(rs.getString("id"),

@@ -1,0 +1,72 @@
+package io.skiff.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deletes an app's repository from the platform registry through its HTTP API (Docker Registry
+ * v2: each tag's manifest by digest; the registry runs with {@code storage.delete.enabled}), so a
+ * destroyed app's images cannot be pulled any more.
+ */
+public final class RegistryCleaner {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ACCEPT = String.join(", ", "application/vnd.docker.distribution.manifest.v2+json",
+      "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
+      "application/vnd.oci.image.index.v1+json");
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  public RegistryCleaner(RegistrySettings settings) {
+    this.base = "http://" + settings.address() + "/v2/";
+  }
+
+  /** The registry's repositories (app names). */
+  public List<String> repositories() throws IOException {
+    JsonNode body = getJson("_catalog?n=100000");
+    List<String> out = new ArrayList<>();
+    if (body != null && body.has("repositories")) body.get("repositories").forEach(r -> out.add(r.asText()));
+    return out;
+  }
+
+  /** Deletes every tag's manifest of {@code app}; returns how many were deleted. */
+  public int deleteRepository(String app) throws IOException {
+    JsonNode tags = getJson(app + "/tags/list");
+    if (tags == null || !tags.hasNonNull("tags")) return 0;
+    int deleted = 0;
+    for (JsonNode tag : tags.get("tags")) {
+      HttpResponse<Void> head = send(HttpRequest.newBuilder(URI.create(base + app + "/manifests/" + tag.asText()))
+          .header("Accept", ACCEPT).method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding());
+      String digest = head.headers().firstValue("Docker-Content-Digest").orElse(null);
+      if (head.statusCode() != 200 || digest == null) continue;
+      HttpResponse<Void> del = send(HttpRequest.newBuilder(URI.create(base + app + "/manifests/" + digest)).DELETE(),
+          HttpResponse.BodyHandlers.discarding());
+      if (del.statusCode() == 202 || del.statusCode() == 404) deleted++;
+      else throw new IOException("the registry answered " + del.statusCode() + " to deleting " + app + "@" + digest);
+    }
+    return deleted;
+  }
+
+  private JsonNode getJson(String path) throws IOException {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).GET(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 404) return null;
+    if (r.statusCode() != 200) throw new IOException("the registry answered " + r.statusCode() + " to " + path);
+    return JSON.readTree(r.body());
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) throws IOException {
+    try {
+      return http.send(b.timeout(Duration.ofSeconds(10)).build(), handler);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}
