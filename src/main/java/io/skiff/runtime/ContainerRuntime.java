@@ -61,11 +61,13 @@ final class ContainerRuntime {
   private final DockerClient calls;
   private final DockerClient streams;
   private final String nodeName;
+  private final ContainerHardening hardening;
 
-  ContainerRuntime(DockerEngine docker, String nodeName) {
+  ContainerRuntime(DockerEngine docker, String nodeName, ContainerHardening hardening) {
     this.calls = docker.client();
     this.streams = docker.streams();
     this.nodeName = nodeName;
+    this.hardening = hardening;
   }
 
   /** This node's platform containers, running or not. */
@@ -197,9 +199,13 @@ final class ContainerRuntime {
   }
 
   /** Host networking, an init process (signals reach the app), and the spec's memory and cpu limits. */
-  static HostConfig hostConfig(ContainerSpec spec) {
+  HostConfig hostConfig(ContainerSpec spec) {
+    return hostConfig(spec, hardening);
+  }
+
+  static HostConfig hostConfig(ContainerSpec spec, ContainerHardening hardening) {
     HostConfig host = HostConfig.newHostConfig().withNetworkMode("host").withInit(true);
-    if (spec.memoryBytes() != null) host.withMemory(spec.memoryBytes()).withMemorySwap(-1L);
+    hardening.apply(host, spec.memoryBytes());
     if (spec.cpuShares() != null && spec.cpuShares() > 0) host.withCpuShares(spec.cpuShares());
     return host;
   }

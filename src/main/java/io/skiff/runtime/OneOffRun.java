@@ -49,7 +49,7 @@ final class OneOffRun {
             .withName(named.name())
             .withEnv(ContainerRuntime.env(named, 0))
             .withLabels(runtime.labels(named, 0))
-            .withHostConfig(ContainerRuntime.hostConfig(named))
+            .withHostConfig(runtime.hostConfig(named))
             .withEntrypoint("/bin/sh", "-c")
             .withCmd(command)
             .withTty(tty)

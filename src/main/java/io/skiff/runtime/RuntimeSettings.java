@@ -23,7 +23,8 @@ public record RuntimeSettings(
     int healthAttempts,
     Duration runTimeout,
     Duration pullTimeout,
-    int maxConcurrentRuns) {
+    int maxConcurrentRuns,
+    ContainerHardening hardening) {
 
   /** Short Docker engine calls: converge passes, container stops, inspect, resize. */
   public static final String DOCKER_DISPATCHER = "skiff-docker-dispatcher";
@@ -39,7 +40,7 @@ public record RuntimeSettings(
     return new RuntimeSettings(name, labels, c.getString("container-host"), c.getInt("port-range-start"),
         c.getInt("port-range-end"), c.getDuration("tick"), c.getDuration("report-interval"), c.getDuration("stop-grace"),
         c.getDuration("ready-timeout"), c.getInt("health-attempts"), c.getDuration("run-timeout"), c.getDuration("pull-timeout"),
-        maxConcurrentRuns(system.settings().config()));
+        maxConcurrentRuns(system.settings().config()), ContainerHardening.fromConfig(c));
   }
 
   /**

@@ -155,6 +155,30 @@ class DrainsApiTest extends ApiTestBase {
     }
   }
 
+  /** How long a line sent over syslog takes to reach a follower: printed, not asserted (see bench/README). */
+  @Test
+  void aSyslogLineReachesAFollower() throws Exception {
+    Who owner = user(api, "owner");
+    String id = app(owner.api(), null);
+    String token = owner.api().get("/v1/apps/" + id + "/logs/token").json().get("token").asText();
+    Thread.sleep(1000); // the token reaches the ingest within 300 ms here
+    try (io.skiff.testkit.FollowStream follow = new io.skiff.testkit.FollowStream(owner.api(), "/v1/apps/" + id + "/logs?follow=true&source=app")) {
+      assertEquals(200, follow.status());
+      Thread.sleep(500); // subscribed to the logger
+      long[] micros = new long[20];
+      for (int i = 0; i < micros.length; i++) {
+        String text = "follow latency probe " + i;
+        long t0 = System.nanoTime();
+        sendSyslog(id, token, text);
+        assertTrue(follow.await(l -> l.endsWith(text), 10) != null, "line " + i + " never reached the follower");
+        micros[i] = (System.nanoTime() - t0) / 1000;
+      }
+      java.util.Arrays.sort(micros);
+      System.out.printf("follow latency (syslog TCP → store → follower → chunked HTTP): median %d µs, max %d µs over %d lines%n",
+          micros[micros.length / 2], micros[micros.length - 1], micros.length);
+    }
+  }
+
   @Test
   void syslogLinesNeedTheAppsOwnToken() throws Exception {
     Who owner = user(api, "owner");

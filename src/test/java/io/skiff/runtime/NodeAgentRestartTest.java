@@ -51,7 +51,8 @@ class NodeAgentRestartTest {
   /** A report interval far longer than the test: a report after the first one comes from a new incarnation. */
   static RuntimeSettings settings(String node, int maxRuns) {
     return new RuntimeSettings(node, Map.of(), "127.0.0.1", 23590, 23599, Duration.ofMillis(200), Duration.ofMinutes(10),
-        Duration.ofSeconds(1), Duration.ofSeconds(10), 1, Duration.ofSeconds(60), Duration.ofSeconds(30), maxRuns);
+        Duration.ofSeconds(1), Duration.ofSeconds(10), 1, Duration.ofSeconds(60), Duration.ofSeconds(30), maxRuns,
+        ContainerHardening.DEFAULT);
   }
 
   static ContainerSpec spec(String app) {
