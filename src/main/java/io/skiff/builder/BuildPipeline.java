@@ -15,20 +15,26 @@ import io.skiff.registry.ReleaseImages;
 import io.skiff.docker.DockerEngine;
 import io.skiff.docker.DockerException;
 import io.skiff.scheduler.SchedulerClient;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.slf4j.Logger;
@@ -44,6 +50,9 @@ final class BuildPipeline {
 
   /** What a successful build produced. */
   record Result(int version, String image, long dockerBuildMillis, long totalMillis) {}
+
+  private static final int MAX_DOCKERFILE = 1024 * 1024;
+  private static final int MAX_PROCFILE = 64 * 1024;
 
   private final ClusterSharding sharding;
   private final DockerEngine docker;
@@ -68,23 +77,24 @@ final class BuildPipeline {
     long start = System.nanoTime();
     String sha = commit.name();
     String shortSha = sha.substring(0, 8);
-    Path dir = settings.buildsDir().resolve(app.id() + "-" + shortSha + "-" + UUID.randomUUID().toString().substring(0, 8));
+    Path context = settings.buildsDir().resolve(app.id() + "-" + shortSha + "-" + UUID.randomUUID().toString().substring(0, 8) + ".tar");
     String buildId = UUID.randomUUID().toString();
     boolean started = false;
     try {
       out.step("Building " + app.id() + " from " + shortSha);
-      exportTree(repo, commit, dir);
-      if (!Files.isRegularFile(dir.resolve("Dockerfile"))) {
+      TreeExport.Tree tree = TreeExport.read(repo, commit, settings.treeLimits());
+      if (tree.regularFile("Dockerfile", MAX_DOCKERFILE).isEmpty()) {
         throw new BuildFailed("No Dockerfile at the root of the repository: Skiff builds Dockerfile apps only for now");
       }
-      Map<String, String> procfile = readProcfile(dir, out);
+      Map<String, String> procfile = readProcfile(tree, out);
+      writeContext(tree, context);
       askBuild(buildId, r -> new Build.Start(app.id(), app.uuid(), user, sha, r));
       started = true;
 
       out.step("Building Docker image");
       String buildTag = "git-" + shortSha;
       long dockerStart = System.nanoTime();
-      String imageId = dockerBuild(dir, app.id(), buildTag, out);
+      String imageId = dockerBuild(context, app.id(), buildTag, out);
       long dockerMillis = (System.nanoTime() - dockerStart) / 1_000_000;
       out.detail("Built image " + imageId.substring(0, Math.min(19, imageId.length())) + " in " + dockerMillis + " ms");
 
@@ -112,7 +122,7 @@ final class BuildPipeline {
       failBuild(buildId, started, e.getMessage());
       throw new BuildFailed("build failed: " + e.getMessage());
     } finally {
-      deleteQuietly(dir);
+      deleteQuietly(context);
     }
   }
 
@@ -144,15 +154,21 @@ final class BuildPipeline {
     }
   }
 
-  private void exportTree(Repository repo, ObjectId commit, Path dir) throws IOException {
-    TreeExport.export(repo, commit, dir);
+  /** The build context as a tar made from the git objects themselves (links stay links). */
+  private void writeContext(TreeExport.Tree tree, Path context) throws IOException {
+    Files.createDirectories(context.getParent());
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(context,
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 16)) {
+      tree.writeTar(out);
+    }
   }
 
-  private static Map<String, String> readProcfile(Path dir, PushOutput out) throws IOException {
-    Path file = dir.resolve("Procfile");
-    if (!Files.isRegularFile(file)) return Map.of();
+  /** The Procfile as committed (a symlink there refuses the push; nothing on disk is read). */
+  private static Map<String, String> readProcfile(TreeExport.Tree tree, PushOutput out) throws IOException {
+    Optional<byte[]> file = tree.regularFile("Procfile", MAX_PROCFILE);
+    if (file.isEmpty()) return Map.of();
     try {
-      Map<String, String> types = Procfile.parse(Files.readString(file));
+      Map<String, String> types = Procfile.parse(new String(file.get(), StandardCharsets.UTF_8));
       out.detail("Procfile declares types -> " + String.join(", ", types.keySet()));
       return types;
     } catch (Procfile.Invalid e) {
@@ -160,9 +176,9 @@ final class BuildPipeline {
     }
   }
 
-  private String dockerBuild(Path dir, String app, String tag, PushOutput out) {
-    try {
-      return docker.build(dir.toFile(), images.repository(app) + ":" + tag,
+  private String dockerBuild(Path context, String app, String tag, PushOutput out) throws IOException {
+    try (InputStream tar = new BufferedInputStream(Files.newInputStream(context, LinkOption.NOFOLLOW_LINKS), 1 << 16)) {
+      return docker.build(tar, images.repository(app) + ":" + tag,
           Map.of("skiff.app", app, "skiff.build", tag), line -> {
             if (!line.isBlank()) out.detail(line.stripTrailing());
           }, settings.buildTimeout());
@@ -206,12 +222,11 @@ final class BuildPipeline {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+  private static void deleteQuietly(Path context) {
+    try {
+      Files.deleteIfExists(context);
     } catch (IOException e) {
-      log.warn("could not delete build directory {}: {}", dir, e.toString());
+      log.warn("could not delete build context {}: {}", context, e.toString());
     }
   }
 }

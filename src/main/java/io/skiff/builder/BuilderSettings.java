@@ -14,6 +14,7 @@ public record BuilderSettings(
     Duration buildTimeout,
     Duration keepaliveInterval,
     int keepReleaseImages,
+    TreeExport.Limits treeLimits,
     Path reposDir,
     Path buildsDir) {
 
@@ -29,6 +30,7 @@ public record BuilderSettings(
         c.getDuration("build-timeout"),
         c.getDuration("keepalive-interval"),
         c.getInt("keep-release-images"),
+        new TreeExport.Limits(c.getInt("max-tree-entries"), c.getBytes("max-tree-size")),
         data.resolve("repos"),
         data.resolve("builds"));
   }

@@ -11,8 +11,8 @@ import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +57,13 @@ public final class DockerEngine implements AutoCloseable {
     }
   }
 
-  /** Builds {@code contextDir} (with its Dockerfile) as {@code tag}, streaming output lines. */
-  public String build(File contextDir, String tag, Map<String, String> labels, Consumer<String> output, Duration timeout) {
+  /**
+   * Builds the context in {@code contextTar} (an uncompressed tar with the Dockerfile at its root)
+   * as {@code tag}, streaming output lines. The caller makes the tar: docker-java's own tarring
+   * of a directory follows symlinks (commons-io walks with FOLLOW_LINKS), so no directory is
+   * ever handed to it.
+   */
+  public String build(InputStream contextTar, String tag, Map<String, String> labels, Consumer<String> output, Duration timeout) {
     BuildImageResultCallback callback = new BuildImageResultCallback() {
       @Override
       public void onNext(BuildResponseItem item) {
@@ -67,7 +72,7 @@ public final class DockerEngine implements AutoCloseable {
         super.onNext(item);
       }
     };
-    try (BuildImageResultCallback cb = streams.buildImageCmd(contextDir)
+    try (BuildImageResultCallback cb = streams.buildImageCmd(contextTar)
         .withTags(java.util.Set.of(tag))
         .withLabels(labels)
         .withPull(false)
