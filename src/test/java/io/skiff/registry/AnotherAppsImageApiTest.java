@@ -1,0 +1,118 @@
+package io.skiff.registry;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.skiff.testkit.ApiClient;
+import io.skiff.testkit.Eventually;
+import io.skiff.testkit.TestDatabase;
+import io.skiff.testkit.TestNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10, "another app's image": with real Docker and the node's registry, an API build that
+ * names another app's release image (which has that app's config baked in) is refused with 400
+ * under every spelling of the platform registry and as an image ID of the node's cached copy,
+ * while the app's own repository is accepted.
+ */
+class AnotherAppsImageApiTest {
+  static TestNode node;
+  static String registry;
+  static ApiClient alice;
+  static ApiClient bob;
+
+  @BeforeAll
+  static void start() throws Exception {
+    TestDatabase.reset();
+    int port = TestNode.freePort();
+    registry = "127.0.0.1:" + port;
+    node = TestNode.start(null, Map.of(
+        "skiff.registry.managed", "on", "skiff.registry.listen", registry, "skiff.registry.address", registry));
+    awaitRegistry();
+    ApiClient api = node.client();
+    alice = api.as(api.registerAndLogin("alice", "pw-alice"));
+    bob = api.as(api.registerAndLogin("bob", "pw-bob"));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void anotherAppsImageIsRefusedAndTheAppsOwnIsAccepted() throws Exception {
+    assertEquals(201, bob.post("/v1/apps", Map.of("id", "victim")).status());
+    assertEquals(201, bob.post("/v1/apps/victim/config", Map.of("values", Map.of("SECRET", "hunter2"))).status());
+    String victimBuild = registry + "/victim:git-0123abcd";
+    buildAndPush(victimBuild);
+    ApiClient.Response vb = bob.post("/v1/apps/victim/builds", Map.of("image", victimBuild));
+    assertEquals(201, vb.status(), vb::toString);
+    String release = registry + "/victim:v" + vb.header("Deis-Release");
+    assertTrue(run(List.of("docker", "image", "inspect", "--format", "{{.Config.Env}}", release)).contains("SECRET=hunter2"));
+    String id = run(List.of("docker", "image", "inspect", "--format", "{{.Id}}", release)).strip().substring("sha256:".length());
+    String digest = run(List.of("docker", "image", "inspect", "--format", "{{index .RepoDigests 0}}", release)).strip();
+    String port = registry.substring(registry.indexOf(':') + 1);
+
+    assertEquals(201, alice.post("/v1/apps", Map.of("id", "mine")).status());
+    for (String image : List.of(release, registry + "/victim", victimBuild, "localhost:" + port + "/victim:v2",
+        "LOCALHOST:" + port + "/victim", "127.0.0.1:0" + port + "/victim:v2", "127.0.0.2:" + port + "/victim", digest,
+        id.substring(0, 12), "sha256:" + id, id)) {
+      ApiClient.Response r = alice.post("/v1/apps/mine/builds", Map.of("image", image));
+      assertEquals(400, r.status(), () -> image + ": " + r);
+      JsonNode reason = r.json().get("image");
+      assertNotNull(reason, r::toString);
+      assertEquals(1, reason.size(), r::toString);
+      assertFalse(reason.get(0).asText().isBlank());
+    }
+    assertEquals(0, alice.get("/v1/apps/mine/builds").json().get("count").asInt(), "no build was recorded");
+
+    String own = registry + "/mine:git-4567cdef";
+    buildAndPush(own);
+    ApiClient.Response ok = alice.post("/v1/apps/mine/builds", Map.of("image", own));
+    assertEquals(201, ok.status(), ok::toString);
+    assertEquals(201, alice.post("/v1/apps/mine/builds", Map.of("image", "example/not-here:1")).status(), "an outside image");
+  }
+
+  private static void buildAndPush(String image) throws Exception {
+    Path dir = Files.createTempDirectory("imgapp");
+    Files.writeString(dir.resolve("Dockerfile"), "FROM skiff/busybox:latest\nLABEL test.image=\"" + image + "\"\nCMD [\"sh\", \"-c\", \"echo hi\"]\n");
+    run(List.of("docker", "build", "-q", "-t", image, dir.toString()));
+    run(List.of("docker", "push", image));
+  }
+
+  private static String run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + command);
+    assertEquals(0, p.exitValue(), () -> command + ": " + out);
+    return out;
+  }
+
+  private static void awaitRegistry() {
+    HttpClient http = HttpClient.newHttpClient();
+    Eventually.eventually(Duration.ofSeconds(30), () -> {
+      try {
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode(), "the registry answers on " + registry);
+        return null;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+}
