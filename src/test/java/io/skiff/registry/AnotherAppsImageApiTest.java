@@ -85,6 +85,33 @@ class AnotherAppsImageApiTest {
     assertEquals(201, alice.post("/v1/apps/mine/builds", Map.of("image", "example/not-here:1")).status(), "an outside image");
   }
 
+  @Test
+  void aCachedCopyOfAnotherAppsImageUnderAnOutsideNameIsRefusedInBuildsAndDeploys() throws Exception {
+    assertEquals(201, bob.post("/v1/apps", Map.of("id", "victim2")).status());
+    String victimBuild = registry + "/victim2:git-89abcdef";
+    buildAndPush(victimBuild);
+    ApiClient.Response vb = bob.post("/v1/apps/victim2/builds", Map.of("image", victimBuild));
+    assertEquals(201, vb.status(), vb::toString);
+    String release = registry + "/victim2:v" + vb.header("Deis-Release");
+
+    assertEquals(201, alice.post("/v1/apps", Map.of("id", "mine2")).status());
+    String outside = "skiff-test/outside-" + TestNode.freePort() + ":1";
+    ApiClient.Response before = alice.post("/v1/apps/mine2/builds", Map.of("image", outside));
+    assertEquals(201, before.status(), "not on the node yet: " + before);
+    run(List.of("docker", "tag", release, outside));
+    try {
+      ApiClient.Response build = alice.post("/v1/apps/mine2/builds", Map.of("image", outside));
+      assertEquals(400, build.status(), build::toString);
+      assertTrue(build.json().get("image").get(0).asText().contains("another app"), build::toString);
+      // The build recorded before the copy came is not deployed again either (config change, rollback).
+      ApiClient.Response config = alice.post("/v1/apps/mine2/config", Map.of("values", Map.of("A", "1")));
+      assertNotEquals(201, config.status(), config::toString);
+      assertTrue(config.toString().contains("another app"), config::toString);
+    } finally {
+      run(List.of("docker", "image", "rm", outside));
+    }
+  }
+
   private static void buildAndPush(String image) throws Exception {
     Path dir = Files.createTempDirectory("imgapp");
     Files.writeString(dir.resolve("Dockerfile"), "FROM skiff/busybox:latest\nLABEL test.image=\"" + image + "\"\nCMD [\"sh\", \"-c\", \"echo hi\"]\n");
