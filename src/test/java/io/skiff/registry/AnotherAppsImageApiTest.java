@@ -1,22 +1,14 @@
 package io.skiff.registry;
 
+import static io.skiff.registry.RegistryTestSupport.*;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skiff.testkit.ApiClient;
-import io.skiff.testkit.Eventually;
-import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,12 +27,8 @@ class AnotherAppsImageApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestDatabase.reset();
-    int port = TestNode.freePort();
-    registry = "127.0.0.1:" + port;
-    node = TestNode.start(null, Map.of(
-        "skiff.registry.managed", "on", "skiff.registry.listen", registry, "skiff.registry.address", registry));
-    awaitRegistry();
+    registry = "127.0.0.1:" + TestNode.freePort();
+    node = startWithRegistry(registry);
     ApiClient api = node.client();
     alice = api.as(api.registerAndLogin("alice", "pw-alice"));
     bob = api.as(api.registerAndLogin("bob", "pw-bob"));
@@ -110,36 +98,5 @@ class AnotherAppsImageApiTest {
     } finally {
       run(List.of("docker", "image", "rm", outside));
     }
-  }
-
-  private static void buildAndPush(String image) throws Exception {
-    Path dir = Files.createTempDirectory("imgapp");
-    Files.writeString(dir.resolve("Dockerfile"), "FROM skiff/busybox:latest\nLABEL test.image=\"" + image + "\"\nCMD [\"sh\", \"-c\", \"echo hi\"]\n");
-    run(List.of("docker", "build", "-q", "-t", image, dir.toString()));
-    run(List.of("docker", "push", image));
-  }
-
-  private static String run(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + command);
-    assertEquals(0, p.exitValue(), () -> command + ": " + out);
-    return out;
-  }
-
-  private static void awaitRegistry() {
-    HttpClient http = HttpClient.newHttpClient();
-    Eventually.eventually(Duration.ofSeconds(30), () -> {
-      try {
-        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode(), "the registry answers on " + registry);
-        return null;
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    });
   }
 }
