@@ -36,9 +36,20 @@ public final class DockerfileFroms {
     return new Scan(dockerfile).run();
   }
 
+  /**
+   * The URLs that {@code ADD} makes the daemon download (sources after substitution), and the
+   * sources that could turn into a URL through a value Skiff cannot know, as written.
+   */
+  public static List<String> addUrls(String dockerfile) {
+    Scan scan = new Scan(dockerfile);
+    scan.run();
+    return List.copyOf(scan.urls);
+  }
+
   private static final class Scan {
     private final List<String> lines = new ArrayList<>();
     private final Set<String> refs = new LinkedHashSet<>();
+    private final Set<String> urls = new LinkedHashSet<>();
     private char escape = '\\';
     private final Map<String, String> globalArgs = new HashMap<>();
     private final Set<String> stages = new HashSet<>();
@@ -93,7 +104,7 @@ public final class DockerfileFroms {
       String keyword = (space < 0 ? line : line.substring(0, space)).toLowerCase(Locale.ROOT);
       String rest = space < 0 ? "" : line.substring(space).strip();
       List<String> words = words(rest);
-      if (onbuild && !keyword.equals("copy") && !keyword.equals("run")) return;
+      if (onbuild && !keyword.equals("copy") && !keyword.equals("run") && !keyword.equals("add")) return;
       switch (keyword) {
         case "from" -> from(words);
         case "arg" -> arg(words);
@@ -104,6 +115,7 @@ public final class DockerfileFroms {
         case "run" -> flags(words).forEach((k, v) -> {
           if (k.startsWith("mount")) mount(v, onbuild);
         });
+        case "add" -> add(rest, words);
         case "onbuild" -> instruction(rest, true);
         default -> { }
       }
@@ -165,6 +177,35 @@ public final class DockerfileFroms {
         if (eq <= 0) continue;
         stageVars.put(w.substring(0, eq), expand(w.substring(eq + 1), before, false));
       }
+    }
+
+    private void add(String rest, List<String> words) {
+      List<String> args = new ArrayList<>(words);
+      while (!args.isEmpty() && args.get(0).startsWith("--")) args.remove(0);
+      String joined = String.join(" ", args).strip();
+      if (joined.startsWith("[")) {
+        args = new ArrayList<>();
+        Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(joined);
+        while (m.find()) args.add(m.group(1));
+      }
+      for (String src : args.subList(0, Math.max(0, args.size() - 1))) {
+        String value = expand(src, stageVars, false);
+        if (value == null) {
+          int dollar = src.indexOf('$');
+          String known = src.substring(0, dollar).replace("\"", "").replace("'", "");
+          if (couldBecomeUrl(known, "http://") || couldBecomeUrl(known, "https://")) urls.add(src);
+          else if (known.startsWith("http://") || known.startsWith("https://")) urls.add(known); // the host is known
+        } else if (value.startsWith("http://") || value.startsWith("https://")) {
+          urls.add(value);
+        }
+      }
+    }
+
+    /** Whether a literal start, completed by an unknown value, could be a URL with a host of that value. */
+    private static boolean couldBecomeUrl(String start, String scheme) {
+      if (scheme.startsWith(start)) return true;
+      if (!start.startsWith(scheme)) return false;
+      return start.indexOf('/', scheme.length()) < 0;
     }
 
     private void source(String from, boolean onbuild) {

@@ -121,8 +121,11 @@ public final class ImageReferences {
   /** Whether a registry ({@code host[:port]} as in a reference) is the platform registry. */
   public boolean isPlatformRegistry(String domain) {
     if (domain.equals(DOCKER_HUB)) return false;
-    if (port(domain) != registryPort) return false;
-    String host = host(domain);
+    return port(domain) == registryPort && isPlatformHost(host(domain));
+  }
+
+  /** Whether a host name or address (lower case, no brackets) is the platform registry's host or one of this node's addresses. */
+  public boolean isPlatformHost(String host) {
     if (host.equals(registryHost) || host.equals("localhost") || host.endsWith(".localhost")) return true;
     List<InetAddress> addresses = resolver.apply(host);
     if (addresses.stream().anyMatch(isNodeAddress)) return true;
@@ -180,7 +183,28 @@ public final class ImageReferences {
       Optional<String> reason = check(app, ref, local);
       if (reason.isPresent()) return Optional.of("Dockerfile refers to " + ref + ": " + reason.get());
     }
+    for (String url : io.skiff.builder.DockerfileFroms.addUrls(dockerfile)) {
+      Optional<String> reason = checkUrl(url);
+      if (reason.isPresent()) return Optional.of("Dockerfile refers to " + url + ": " + reason.get());
+    }
     return Optional.empty();
+  }
+
+  /**
+   * Why a build may not {@code ADD} from a URL, if it may not: the daemon fetches it from the node
+   * itself, so a URL of the platform registry or of the node's own addresses reads its images
+   * (manifests, layers, configs) past every check on references.
+   */
+  public Optional<String> checkUrl(String url) {
+    java.util.regex.Matcher m = Pattern.compile("(?i)https?://(?:[^/@]*@)?(\\[[^\\]/]*\\]|[^/:?#]*)[^/?#]*.*").matcher(url);
+    if (url.indexOf('$') >= 0 || !m.matches()) {
+      return Optional.of("ADD from a URL that cannot be resolved before the build is not allowed");
+    }
+    String host = m.group(1).toLowerCase(Locale.ROOT);
+    if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+    return isPlatformHost(host)
+        ? Optional.of("ADD from the platform registry or the node itself is not allowed; build from your own repository or outside sources")
+        : Optional.empty();
   }
 
   private static String notOwn(String reference, String own) {

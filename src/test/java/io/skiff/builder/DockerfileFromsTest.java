@@ -81,4 +81,17 @@ class DockerfileFromsTest {
     assertEquals(List.of("${BASE%:*}"), references("ARG BASE=" + VICTIM + "\nFROM ${BASE%:*}\n"));
     assertEquals(List.of("alpine", "5"), references("FROM alpine\nCOPY --from=5 / /\n"));
   }
+
+  @Test
+  void addUrlsAreFoundWithTheirHostsResolved() {
+    String manifest = "http://127.0.0.1:5000/v2/victim/manifests/v3";
+    assertEquals(List.of(manifest), DockerfileFroms.addUrls("FROM alpine\nADD " + manifest + " /m\n"));
+    assertEquals(List.of(manifest), DockerfileFroms.addUrls("FROM alpine\nENV R=127.0.0.1:5000\nADD --chown=1 http://${R}/v2/victim/manifests/v3 /m\n"));
+    assertEquals(List.of(manifest), DockerfileFroms.addUrls("FROM alpine\nADD [\"" + manifest + "\", \"/m\"]\n"));
+    assertEquals(List.of(manifest), DockerfileFroms.addUrls("FROM alpine\nONBUILD ADD " + manifest + " /m\n"));
+    assertEquals(List.of("http://$R/v2/x"), DockerfileFroms.addUrls("FROM alpine\nADD http://$R/v2/x /m\n"));
+    assertEquals(List.of("$URL"), DockerfileFroms.addUrls("FROM alpine\nADD $URL /m\n"));
+    assertEquals(List.of("http://127.0.0.1:5000/v2/"), DockerfileFroms.addUrls("FROM alpine\nADD http://127.0.0.1:5000/v2/${X} /m\n"));
+    assertEquals(List.of(), DockerfileFroms.addUrls("FROM alpine\nARG V=1\nADD app-${V}.tar.gz local.txt /app/\nCOPY http://x/y /z\n"));
+  }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 10, "another app's image" over git: a Dockerfile that reads another app's image from the
  * platform registry (FROM after ARG substitution, COPY --from, an image ID of the builder's cached
- * copy) is rejected before anything is built, while FROM the app's own repository builds.
+ * copy, ADD from the registry's HTTP API, which the daemon fetches from the node itself) is rejected before anything is built, while FROM the app's own repository builds.
  */
 class GitPushForeignImageTest {
   static PushFixture f;
@@ -57,7 +57,8 @@ class GitPushForeignImageTest {
         "ARG REG=" + f.registry + "\nFROM ${REG}/" + target + ":v2\nRUN env\n",
         "FROM skiff/busybox:latest AS base\nFROM --platform=linux/amd64 localhost:" + port + "/" + target + "\n",
         "FROM skiff/busybox:latest\nCOPY --from=" + release + " / /loot\n",
-        "FROM " + id.substring(0, 12) + "\nRUN env\n")) {
+        "FROM " + id.substring(0, 12) + "\nRUN env\n",
+        "FROM skiff/busybox:latest\nADD http://" + f.registry + "/v2/" + target + "/manifests/v2 /manifest\n")) {
       attacker.git().commit(repo, "steal", Map.of("Dockerfile", dockerfile));
       GitClient.Result push = attacker.git().push(repo, url(app), "main");
       assertNotEquals(0, push.exit(), push::toString);

@@ -149,4 +149,19 @@ class ImageReferencesTest {
         LocalImages.NONE));
     assertTrue(LOOPBACK.checkDockerfile("mine", "FROM skiff/busybox\nCOPY --from=localhost:5000/victim / /loot\n", LocalImages.NONE).isPresent());
   }
+
+  @Test
+  void addFromThePlatformRegistryOrTheNodeIsRefused() {
+    for (String url : List.of("http://127.0.0.1:5000/v2/victim/manifests/v3", "http://localhost:5001/", "HTTP://LOCALHOST/x",
+        "https://user@127.0.0.1:5000/v2/", "http://[::1]:5000/v2/", "http://node1:8558/cluster/members", "http://$R/v2/x", "$URL")) {
+      assertTrue(LOOPBACK.checkUrl(url).isPresent(), url);
+    }
+    assertTrue(NAMED.checkUrl("http://registry.internal:5000/v2/_catalog").isPresent());
+    assertTrue(NAMED.checkUrl("https://reg-alias.internal/v2/").isPresent());
+    assertEquals(Optional.empty(), LOOPBACK.checkUrl("https://github.com/owner/repo/archive/v1.tar.gz"));
+    assertEquals(Optional.empty(), NAMED.checkUrl("http://elsewhere.example:5000/file"));
+    Optional<String> reason = LOOPBACK.checkDockerfile("mine", "FROM skiff/busybox\nADD http://127.0.0.1:5000/v2/victim/manifests/v3 /m\n",
+        LocalImages.NONE);
+    assertTrue(reason.isPresent() && reason.get().startsWith("Dockerfile refers to http://127.0.0.1:5000/"), reason::toString);
+  }
 }
