@@ -73,7 +73,11 @@ public final class ReleaseRoutes {
   private CompletionStage<Reply> createBuild(String id, User user, ObjectNode body) {
     return access.use(id, user, false).thenCompose(app -> {
       BuildInfo info = buildInfo(user, body);
-      return access.<Build.Summary>askBuild(info.uuid(), r -> new Build.Create(app.id(), app.uuid(), info, r))
+      return java.util.concurrent.CompletableFuture.supplyAsync(() -> ctx.images().refusal(app.id(), info.image()), ctx.docker())
+          .thenCompose(refused -> {
+            if (refused.isPresent()) throw ApiError.field("image", refused.get());
+            return access.<Build.Summary>askBuild(info.uuid(), r -> new Build.Create(app.id(), app.uuid(), info, r));
+          })
           .thenCompose(b -> deploy(app, r -> new Release.Deploy(app.id(), app.owner(), info, null, r)))
           .thenApply(rel -> Reply.createdRelease(Views.build(id, info), rel.version()));
     });

@@ -57,7 +57,16 @@ public final class ClusterDeployPorts implements DeployPorts {
 
   @Override
   public CompletionStage<String> publish(String appId, ReleaseRecord release) {
-    if (!images.isOwnBuild(appId, release)) return CompletableFuture.completedFuture(imageFor(appId, release));
+    if (!images.isOwnBuild(appId, release)) {
+      if (release.build() == null) return CompletableFuture.completedFuture(imageFor(appId, release));
+      // Also for builds recorded before images were checked (a rollback to one, a config change on top).
+      return CompletableFuture.supplyAsync(() -> {
+        images.refusal(appId, release.build().image()).ifPresent(reason -> {
+          throw new io.skiff.docker.DockerException(reason, null);
+        });
+        return imageFor(appId, release);
+      }, docker);
+    }
     return CompletableFuture.supplyAsync(() -> images.publish(appId, release), docker);
   }
 

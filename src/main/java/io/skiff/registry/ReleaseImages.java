@@ -21,11 +21,39 @@ public final class ReleaseImages {
   private final DockerEngine docker;
   private final RegistrySettings registry;
   private final Duration pushTimeout;
+  private final ImageReferences references;
 
   public ReleaseImages(DockerEngine docker, RegistrySettings registry, Duration pushTimeout) {
     this.docker = docker;
     this.registry = registry;
     this.pushTimeout = pushTimeout;
+    this.references = ImageReferences.system(registry.address());
+  }
+
+  /**
+   * Why {@code app} may not build or run from {@code image}, if it may not: another app's
+   * repository in the platform registry, under any spelling, or a name that this node's Docker
+   * resolves to an image it does not carry (an image ID) or to another app's image. Blocks.
+   */
+  public java.util.Optional<String> refusal(String app, String image) {
+    return references.check(app, image, this::findLocal);
+  }
+
+  /** As {@link #refusal} for every image a Dockerfile's build would read ({@code FROM}, {@code COPY --from}). Blocks. */
+  public java.util.Optional<String> dockerfileRefusal(String app, String dockerfile) {
+    return references.checkDockerfile(app, dockerfile, this::findLocal);
+  }
+
+  private java.util.Optional<ImageReferences.LocalImage> findLocal(String image) {
+    try {
+      var found = docker.client().inspectImageCmd(image).exec();
+      return java.util.Optional.of(new ImageReferences.LocalImage(
+          found.getRepoTags() == null ? List.of() : found.getRepoTags(),
+          found.getRepoDigests() == null ? List.of() : found.getRepoDigests()));
+    } catch (RuntimeException e) {
+      // Not here (or Docker unreachable): an image ID is refused anyway, and a name resolves only to itself.
+      return java.util.Optional.empty();
+    }
   }
 
   public String repository(String app) {

@@ -1,21 +1,17 @@
 package io.skiff.registry;
 
+import static io.skiff.registry.RegistryTestSupport.*;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.skiff.testkit.ApiClient;
-import io.skiff.testkit.Eventually;
-import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,12 +28,8 @@ class ReleaseImagesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestDatabase.reset();
-    int port = TestNode.freePort();
-    registry = "127.0.0.1:" + port;
-    node = TestNode.start(null, Map.of(
-        "skiff.registry.managed", "on", "skiff.registry.listen", registry, "skiff.registry.address", registry));
-    awaitRegistry();
+    registry = "127.0.0.1:" + TestNode.freePort();
+    node = startWithRegistry(registry);
     ApiClient api = node.client();
     alice = api.as(api.registerAndLogin("alice", "pw-alice"));
   }
@@ -82,12 +74,6 @@ class ReleaseImagesTest {
     assertEquals(201, r.status(), r::toString);
   }
 
-  private static void buildAndPush(String image) throws Exception {
-    Path dir = Files.createTempDirectory("imgapp");
-    Files.writeString(dir.resolve("Dockerfile"), "FROM skiff/busybox:latest\nCMD [\"sh\", \"-c\", \"echo hi\"]\n");
-    run(List.of("docker", "build", "-q", "-t", image, dir.toString()));
-    run(List.of("docker", "push", image));
-  }
 
   private static List<String> env(String image) throws Exception {
     String out = run(List.of("docker", "image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", image));
@@ -97,29 +83,5 @@ class ReleaseImagesTest {
   private static String tags(String app) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/" + app + "/tags/list")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  private static String run(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + command);
-    assertEquals(0, p.exitValue(), () -> command + ": " + out);
-    return out;
-  }
-
-  private static void awaitRegistry() {
-    HttpClient http = HttpClient.newHttpClient();
-    Eventually.eventually(Duration.ofSeconds(30), () -> {
-      try {
-        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode(), "the registry answers on " + registry);
-        return null;
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    });
   }
 }
