@@ -47,7 +47,7 @@ public final class DomainRoutes {
   private CompletionStage<Reply> add(String id, User user, ObjectNode body) {
     return access.use(id, user, false).thenCompose(app -> {
       String given = Body.required(body, "domain");
-      String domain = DomainNames.validate(given);
+      String domain = DomainNames.validate(given, ctx.settings().platformDomain());
       Instant now = Instant.now();
       Domain d = new Domain(domain, id, user.username(), now, now);
       return ctx.domains().add(d).thenCompose(result -> switch (result) {

@@ -56,6 +56,17 @@ final class NginxConfig {
       + "\"msec\":\"$msec\""
       + "}";
 
+  /**
+   * Large enough for the longest name {@link NginxNames#isDomain} lets through (253 characters,
+   * DNS's limit). nginx refuses the whole config ("could not build server_names_hash, you should
+   * increase server_names_hash_bucket_size") when one exact name does not fit one bucket: it needs
+   * {@code align8(8 + length + 2) + 8} bytes on 64-bit, so the former 128 fit names of at most
+   * 110 characters and a single longer domain made every config invalid for all apps. 512 fits
+   * names of up to 494; names sharing a bucket are only a warning (nginx then uses a hash of
+   * {@code server_names_hash_max_size} buckets). Checked with {@code nginx -t} in tests.
+   */
+  static final int SERVER_NAMES_HASH_BUCKET_SIZE = 512;
+
   /** The config text, and what was left out of it (with the reason). */
   record Rendered(String text, List<String> ignored) {}
 
@@ -115,8 +126,9 @@ final class NginxConfig {
    * Adds each custom domain of a routed app to that app's host names; returns the domains that
    * also get a TLS server (those with a certificate), domain → app.
    */
-  private static Map<String, String> customDomains(
+  private Map<String, String> customDomains(
       Map<String, String> domains, Map<String, CertFiles> certificates, Map<String, Set<String>> hosts, List<String> ignored) {
+    String platform = settings.platformDomain();
     Set<String> taken = new TreeSet<>();
     hosts.values().forEach(taken::addAll);
     Map<String, String> tls = new TreeMap<>();
@@ -128,6 +140,9 @@ final class NginxConfig {
         return; // the app has no route (yet): its domain answers 404 like any unknown host
       } else if (!taken.add(domain)) {
         ignored.add("domain " + domain + " of app " + app + ": the host name is already served");
+      } else if (domain.equals(platform) || domain.endsWith("." + platform)) {
+        // The API refuses these; one stored before it did never takes a platform name.
+        ignored.add("domain " + domain + " of app " + app + ": names under the platform domain are the platform's");
       } else {
         hosts.get(app).add(domain);
         if (certificates.containsKey(domain)) tls.put(domain, app);
@@ -158,7 +173,7 @@ final class NginxConfig {
     line(out, "keepalive_timeout 75s");
     line(out, "keepalive_requests 10000");
     line(out, "server_names_hash_max_size 65536");
-    line(out, "server_names_hash_bucket_size 128");
+    line(out, "server_names_hash_bucket_size " + SERVER_NAMES_HASH_BUCKET_SIZE);
     line(out, "client_max_body_size " + settings.bodySize());
     for (String kind : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
       line(out, kind + "_temp_path " + layout.temp(kind));

@@ -42,6 +42,7 @@ class RouterTest {
   static TestNode node;
   static TestBackends backends;
   static int port;
+  static io.skiff.testkit.ApiClient alice;
 
   @BeforeAll
   static void start() throws Exception {
@@ -49,7 +50,7 @@ class RouterTest {
     node = TestNode.start(null, Map.of("akka.cluster.roles", List.of("controller", "router"), "skiff.router.body-size", "64k"));
     backends = new TestBackends();
     port = node.routerPort();
-    node.client().registerAndLogin("alice", "pw-alice");
+    alice = node.client().as(node.client().registerAndLogin("alice", "pw-alice"));
   }
 
   @AfterAll
@@ -208,6 +209,7 @@ class RouterTest {
     String domain = "secure.custom-example.org";
     SelfSignedCert cert = SelfSignedCert.create(domain);
     publish("secure", backend(backends.http("secure-a"), "secure_v1.web.1"));
+    createApp("secure");
     addCertificate(cert);
     addDomain(domain, "secure");
     RawHttp.Response r = eventually(APPLIED, () -> tlsGetOrFail(cert, domain, "/headers"));
@@ -226,6 +228,7 @@ class RouterTest {
     SelfSignedCert cert = SelfSignedCert.create(domain);
     SelfSignedCert other = SelfSignedCert.create("other.custom-example.org");
     publish("broken", backend(backends.http("broken-a"), "broken_v1.web.1"));
+    createApp("broken");
     awaitStatus("broken.skiff.local", 200);
     addCertificate(new SelfSignedCert(domain, cert.certificatePem(), other.keyPem(), cert.expires())); // key does not match
     addDomain(domain, "broken");
@@ -253,6 +256,13 @@ class RouterTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** An app of alice's: a certificate is only served for domains of apps its owner may manage. */
+  static void createApp(String app) {
+    io.skiff.testkit.ApiClient.Response r = alice.post("/v1/apps", Map.of("id", app));
+    for (int i = 0; i < 10 && r.status() == 503; i++) r = alice.post("/v1/apps", Map.of("id", app));
+    assertEquals(201, r.status(), r::toString);
   }
 
   static void addDomain(String domain, String app) {
