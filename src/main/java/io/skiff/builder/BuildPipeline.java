@@ -83,9 +83,15 @@ final class BuildPipeline {
     try {
       out.step("Building " + app.id() + " from " + shortSha);
       TreeExport.Tree tree = TreeExport.read(repo, commit, settings.treeLimits());
-      if (tree.regularFile("Dockerfile", MAX_DOCKERFILE).isEmpty()) {
+      java.util.Optional<byte[]> dockerfile = tree.regularFile("Dockerfile", MAX_DOCKERFILE);
+      if (dockerfile.isEmpty()) {
         throw new BuildFailed("No Dockerfile at the root of the repository: Skiff builds Dockerfile apps only for now");
       }
+      // Another app's image (FROM, COPY --from, ADD of the registry) is refused before anything is built.
+      images.dockerfileRefusal(app.id(), new String(dockerfile.get(), java.nio.charset.StandardCharsets.UTF_8))
+          .ifPresent(reason -> {
+            throw new BuildFailed(reason);
+          });
       Map<String, String> procfile = readProcfile(tree, out);
       writeContext(tree, context);
       askBuild(buildId, r -> new Build.Start(app.id(), app.uuid(), user, sha, r));
