@@ -114,7 +114,8 @@ public final class PlatformEventStore {
     return 3;
   }
 
-  private static Stored map(ResultSet rs) throws SQLException {
+  /** A row of {@code seq, kind, app, username, version, detail, created}. */
+  static Stored map(ResultSet rs) throws SQLException {
     int version = rs.getInt("version");
     Integer v = rs.wasNull() ? null : version;
     Timestamp created = rs.getTimestamp("created");

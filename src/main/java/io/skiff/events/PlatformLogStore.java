@@ -1,18 +1,14 @@
 package io.skiff.events;
 
 import io.skiff.store.Database;
-import io.skiff.store.Json;
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /** The platform-log feeder's reads of {@code platform_events} and its offset in {@code log_offsets}. */
 final class PlatformLogStore {
-  private static final TypeReference<Map<String, String>> DETAIL = new TypeReference<>() {};
   static final String OFFSET = "platform-log";
 
   /** One event of an app, with its position in the stream. */
@@ -61,17 +57,15 @@ final class PlatformLogStore {
         ps.setInt(2, max);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            last = rs.getLong("seq");
+            PlatformEventStore.Stored row = PlatformEventStore.map(rs);
+            last = row.seq();
             PlatformEvent.Kind kind;
             try {
-              kind = PlatformEvent.Kind.ofCode(rs.getString("kind"));
+              kind = PlatformEvent.Kind.ofCode(row.kind());
             } catch (IllegalArgumentException e) {
               continue; // written by a newer node: not ours to render
             }
-            int v = rs.getInt("version");
-            Integer version = rs.wasNull() ? null : v;
-            rows.add(new Row(rs.getLong("seq"), new PlatformEvent(kind, rs.getString("app"), rs.getString("username"),
-                version, Json.readMap(rs.getString("detail"), DETAIL), rs.getTimestamp("created").toInstant())));
+            rows.add(new Row(row.seq(), new PlatformEvent(kind, row.app(), row.user(), row.version(), row.detail(), row.created())));
           }
         }
       }

@@ -123,7 +123,7 @@ public final class LoggerNode {
       for (StoredLine l : lines) {
         if (!l.line().app().equals(sub.app()) || !sub.filter().matches(l.line())) continue;
         mine.add(l);
-        bytes += l.line().message().length() + 64;
+        bytes += LinePages.size(l.line());
         if (bytes > PAGE_BYTES) {
           ref.tell(new Followed(node, mine));
           mine = new ArrayList<>();
@@ -140,7 +140,7 @@ public final class LoggerNode {
     int bytes = 0;
     int from = lines.size();
     while (from > 0) {
-      int b = lines.get(from - 1).line().message().length() * 3 + 96;
+      int b = LinePages.size(lines.get(from - 1).line());
       if (bytes + b > PAGE_BYTES && from < lines.size()) break;
       bytes += b;
       from--;
