@@ -126,14 +126,19 @@ class RouterLogListenerTest {
   void aSlowSinkFillsTheBoundedQueueAndTheRestIsDropped() throws Exception {
     CompletableFuture<Void> slow = new CompletableFuture<>();
     ConcurrentLinkedQueue<LogLine> got = new ConcurrentLinkedQueue<>();
-    Function<List<LogLine>, CompletionStage<?>> sink = batch -> slow.thenRun(() -> got.addAll(batch));
+    java.util.concurrent.CountDownLatch delivering = new java.util.concurrent.CountDownLatch(1);
+    Function<List<LogLine>, CompletionStage<?>> sink = batch -> {
+      delivering.countDown();
+      return slow.thenRun(() -> got.addAll(batch));
+    };
     try (RouterLogListener l = RouterLogListener.start(0, KEY, "n1", sink, 2)) {
       send(l, datagram(json(KEY, "a", 200)));
       eventually(Duration.ofSeconds(5), () -> {
         assertEquals(1, l.stats().datagrams());
         return null;
       });
-      Thread.sleep(300); // the delivery thread now waits on the first batch
+      // the delivery thread has taken the first batch and waits on it (not a fixed sleep: under load it may take longer)
+      assertTrue(delivering.await(5, java.util.concurrent.TimeUnit.SECONDS), "the first batch reached the sink");
       for (int i = 0; i < 10; i++) send(l, datagram(json(KEY, "a", 200)));
       eventually(Duration.ofSeconds(5), () -> {
         assertEquals(11, l.stats().datagrams());
