@@ -48,8 +48,11 @@ final class NginxDeployer {
   private String rejected;
   private String rejectedError;
   private List<String> lastIgnored = List.of();
+  private final String self;
 
-  NginxDeployer(NginxConfig config, NginxLayout layout, NginxProcess nginx) {
+  /** {@code self}: this node's Akka address; its own containers are reached on their bridge. */
+  NginxDeployer(NginxConfig config, NginxLayout layout, NginxProcess nginx, String self) {
+    this.self = self;
     this.config = config;
     this.layout = layout;
     this.nginx = nginx;
@@ -57,7 +60,7 @@ final class NginxDeployer {
   }
 
   synchronized Outcome deploy(RoutingState state) throws IOException, InterruptedException {
-    Map<String, AppRoute> routes = state.liveRoutes();
+    Map<String, AppRoute> routes = state.liveRoutes(self);
     Map<String, String> domains = state.custom().apps();
     Map<String, CertFiles> certs = usableCertificates(state, routes);
     String text = render(routes, domains, certs);

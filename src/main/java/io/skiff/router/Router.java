@@ -49,7 +49,8 @@ public final class Router {
     // nginx commands are short process runs: the Docker-call pool, never the JDBC or stream pool
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher"));
     stopWithTheNode(system, nginx, blocking);
-    NginxDeployer deployer = new NginxDeployer(new NginxConfig(settings, layout, user), layout, nginx);
+    String self = system.address().toString();
+    NginxDeployer deployer = new NginxDeployer(new NginxConfig(settings, layout, user), layout, nginx, self);
     RouterActor.Deps deps = new RouterActor.Deps(settings, deployer, nginx, new DomainStore(db), new CertStore(db), blocking);
     system.systemActorOf(
         Behaviors.supervise(RouterActor.create(deps))

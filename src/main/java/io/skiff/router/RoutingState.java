@@ -40,9 +40,18 @@ record RoutingState(Map<String, AppRoute> routes, Set<String> downNodes, CustomD
 
   /** Every route, without the backends on down nodes (an app left with none answers 503). */
   Map<String, AppRoute> liveRoutes() {
+    return liveRoutes(null);
+  }
+
+  /**
+   * The live routes as the router on node {@code self} (an Akka address) reaches them: its own
+   * node's containers straight on their bridge, the others at their published ports.
+   */
+  Map<String, AppRoute> liveRoutes(String self) {
     Map<String, AppRoute> live = new TreeMap<>();
     routes.forEach((app, route) -> live.put(app, new AppRoute(route.app(), route.version(),
-        route.backends().stream().filter(b -> b.node() == null || !downNodes.contains(b.node())).toList())));
+        route.backends().stream().filter(b -> b.node() == null || !downNodes.contains(b.node()))
+            .map(b -> b.seenFrom(self)).toList())));
     return live;
   }
 }

@@ -8,6 +8,9 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
@@ -35,8 +38,8 @@ final class ContainerRuntime {
   static final String LABEL_NAME = "skiff.name";
   static final String LABEL_INCARNATION = "skiff.app-uuid";
 
-  /** A platform container found on the engine. */
-  record Existing(String id, String name, Map<String, String> labels, boolean running) {
+  /** A platform container found on the engine; {@code address} is its own on its app's bridge (null on host networking). */
+  record Existing(String id, String name, Map<String, String> labels, boolean running, String address) {
     String type() {
       return labels.getOrDefault(LABEL_TYPE, "");
     }
@@ -62,12 +65,24 @@ final class ContainerRuntime {
   private final DockerClient streams;
   private final String nodeName;
   private final ContainerHardening hardening;
+  private final boolean bridge;
+  private final String publishHost;
+  private final AppNetworks networks;
+  private volatile boolean firewalled;
 
-  ContainerRuntime(DockerEngine docker, String nodeName, ContainerHardening hardening) {
+  /** {@code network}: {@code bridge} (one network per app, ports published on {@code publishHost}) or {@code host}. */
+  ContainerRuntime(DockerEngine docker, String nodeName, ContainerHardening hardening, String network, String publishHost) {
     this.calls = docker.client();
     this.streams = docker.streams();
     this.nodeName = nodeName;
     this.hardening = hardening;
+    this.bridge = RuntimeSettings.BRIDGE.equals(network);
+    this.publishHost = publishHost;
+    this.networks = new AppNetworks(calls, publishHost);
+  }
+
+  boolean bridged() {
+    return bridge;
   }
 
   /** This node's platform containers, running or not. */
@@ -76,15 +91,52 @@ final class ContainerRuntime {
     for (Container c : calls.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_NODE, nodeName)).exec()) {
       String dockerName = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
       Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
-      out.add(new Existing(c.getId(), labels.getOrDefault(LABEL_NAME, dockerName), labels, "running".equals(c.getState())));
+      out.add(new Existing(c.getId(), labels.getOrDefault(LABEL_NAME, dockerName), labels, "running".equals(c.getState()), address(c)));
     }
     return out;
   }
 
-  /** Creates and starts {@code spec} on host networking, listening on {@code port}. */
+  private static String address(Container c) {
+    return c.getNetworkSettings() == null ? null : appAddress(c.getNetworkSettings().getNetworks());
+  }
+
+  private static String appAddress(Map<String, ContainerNetwork> attached) {
+    if (attached == null) return null;
+    for (var e : attached.entrySet()) {
+      String ip = e.getValue().getIpAddress();
+      if (e.getKey().startsWith("skiff-app-") && ip != null && !ip.isBlank()) return ip;
+    }
+    return null;
+  }
+
+  /** The container's address on its app's bridge, or null (host networking, or not attached). */
+  String address(String id) {
+    if (!bridge) return null;
+    try {
+      InspectContainerResponse r = calls.inspectContainerCmd(id).exec();
+      return r.getNetworkSettings() == null ? null : appAddress(r.getNetworkSettings().getNetworks());
+    } catch (NotFoundException e) {
+      return null;
+    }
+  }
+
+  /** Removes app networks that no container on this engine uses any more. */
+  void removeUnusedNetworks() {
+    if (bridge) networks.removeUnused();
+  }
+
+  /**
+   * Creates and starts {@code spec} listening on {@code port}: on its app's bridge with the port
+   * published on the node's address, or on host networking.
+   */
   String start(ContainerSpec spec, int port, Duration pullTimeout) {
     ensureImage(spec.image(), pullTimeout);
     HostConfig host = hostConfig(spec);
+    if (bridge && port > 0) {
+      Ports bindings = new Ports();
+      bindings.bind(ExposedPort.tcp(port), Ports.Binding.bindIpAndPort(publishHost, port));
+      host.withPortBindings(bindings);
+    }
     String id;
     try {
       id = create(spec, port, host, spec.name());
@@ -103,6 +155,7 @@ final class ContainerRuntime {
         .withEnv(env(spec, port))
         .withLabels(labels(spec, port))
         .withHostConfig(host);
+    if (bridge && port > 0) create.withExposedPorts(ExposedPort.tcp(port));
     if (spec.command() != null) create.withCmd(spec.command());
     return create.exec().getId();
   }
@@ -198,13 +251,21 @@ final class ContainerRuntime {
     }
   }
 
-  /** Host networking, an init process (signals reach the app), and the spec's memory and cpu limits. */
+  /**
+   * The app's own bridge network (created on first use, behind {@link BridgeFirewall}) or host
+   * networking, an init process (signals reach the app), and the hardening and limits.
+   */
   HostConfig hostConfig(ContainerSpec spec) {
-    return hostConfig(spec, hardening);
+    if (!bridge) return hostConfig(spec, hardening, "host");
+    if (!firewalled) {
+      BridgeFirewall.ensure();
+      firewalled = true;
+    }
+    return hostConfig(spec, hardening, networks.ensure(spec.app(), spec.incarnation()));
   }
 
-  static HostConfig hostConfig(ContainerSpec spec, ContainerHardening hardening) {
-    HostConfig host = HostConfig.newHostConfig().withNetworkMode("host").withInit(true);
+  static HostConfig hostConfig(ContainerSpec spec, ContainerHardening hardening, String networkMode) {
+    HostConfig host = HostConfig.newHostConfig().withNetworkMode(networkMode).withInit(true);
     hardening.apply(host, spec.memoryBytes());
     if (spec.cpuShares() != null && spec.cpuShares() > 0) host.withCpuShares(spec.cpuShares());
     return host;

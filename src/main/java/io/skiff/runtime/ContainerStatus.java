@@ -8,6 +8,8 @@ import java.util.List;
  * A container as its node agent last saw it. {@code state} uses the Deis vocabulary: created
  * (starting, not ready yet), up (ready), down (stopping), crashed (exited; restarted with backoff),
  * error (never became healthy). {@code reason} and {@code logTail} explain crashed and error.
+ * {@code host}:{@code port} is where any node reaches it; {@code address} (null on host
+ * networking) is the container's own address on its app's bridge, reachable from its node only.
  */
 public record ContainerStatus(
     String name,
@@ -23,7 +25,8 @@ public record ContainerStatus(
     String reason,
     List<String> logTail,
     Instant started,
-    String incarnation)
+    String incarnation,
+    String address)
     implements CborSerializable {
 
   public static final String CREATED = "created";
@@ -34,6 +37,12 @@ public record ContainerStatus(
 
   public ContainerStatus {
     logTail = logTail == null ? List.of() : List.copyOf(logTail);
+  }
+
+  /** A container on host networking. */
+  public ContainerStatus(String name, String app, int version, String type, int num, int generation, String node,
+      String host, int port, String state, String reason, List<String> logTail, Instant started, String incarnation) {
+    this(name, app, version, type, num, generation, node, host, port, state, reason, logTail, started, incarnation, null);
   }
 
   public boolean isUp() {

@@ -36,6 +36,8 @@ final class Converger {
     ContainerSpec spec;
     String id;
     int port;
+    /** The container's address on its app's bridge (null on host networking). */
+    String address;
     int generation;
     Instant started = Instant.now();
     String state = ContainerStatus.CREATED;
@@ -58,6 +60,8 @@ final class Converger {
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
   private final Consumer<PlatformEvent> platformEvents;
+  private static final Duration NETWORK_SWEEP = Duration.ofMinutes(1);
+  private Instant nextNetworkSweep = Instant.EPOCH;
 
   Converger(ContainerRuntime runtime, RuntimeSettings settings, Executor background) {
     this(runtime, settings, background, e -> {});
@@ -104,6 +108,7 @@ final class Converger {
     for (ContainerRuntime.Existing e : present.values()) {
       Tracked t = tracked.computeIfAbsent(e.name(), n -> adopt(e));
       t.id = e.id();
+      if (e.address() != null) t.address = e.address();
       if (wanted != null) t.spec = wanted.get(e.name());
       if (e.running()) probe(t);
       else crashed(t);
@@ -119,13 +124,27 @@ final class Converger {
     Set<String> keep = new HashSet<>(present.keySet());
     if (wanted != null) keep.addAll(wanted.keySet());
     tracked.keySet().retainAll(keep);
+    sweepNetworks();
     return out;
+  }
+
+  /** Now and then (a stop already does it at once): app networks whose containers are all gone. */
+  private void sweepNetworks() {
+    Instant now = Instant.now();
+    if (now.isBefore(nextNetworkSweep)) return;
+    nextNetworkSweep = now.plus(NETWORK_SWEEP);
+    try {
+      runtime.removeUnusedNetworks();
+    } catch (RuntimeException e) {
+      log.warn("could not remove unused app networks: {}", e.toString());
+    }
   }
 
   private Tracked adopt(ContainerRuntime.Existing e) {
     Tracked t = new Tracked();
     t.id = e.id();
     t.port = e.port();
+    t.address = e.address();
     t.generation = e.generation();
     return t;
   }
@@ -148,7 +167,8 @@ final class Converger {
       t.port = ports.allocate(taken);
       taken.add(t.port);
       t.id = runtime.start(s, t.port, settings.pullTimeout());
-      log.info("started {} on port {}", s.name(), t.port);
+      t.address = runtime.address(t.id);
+      log.info("started {} on port {}{}", s.name(), t.port, t.address == null ? "" : " (" + t.address + " on its app's bridge)");
     } catch (RuntimeException e) {
       t.crashes++;
       t.state = ContainerStatus.ERROR;
@@ -233,7 +253,13 @@ final class Converger {
     }
     Instant now = Instant.now();
     boolean serving = t.upSince != null;
-    if (!Probes.accepts("127.0.0.1", t.port, serving ? 1000 : 300)) {
+    // On a bridge the container itself is probed: the published port's proxy accepts whether or not the app does.
+    String host = runtime.bridged() ? t.address : "127.0.0.1";
+    if (host == null) {
+      t.address = runtime.address(t.id);
+      host = t.address;
+    }
+    if (host == null || !Probes.accepts(host, t.port, serving ? 1000 : 300)) {
       if (serving && ++t.probeFailures < DOWN_AFTER) return;
       notReady(t, "not accepting connections on PORT=" + t.port,
           Duration.between(t.started, now).compareTo(settings.readyTimeout()) > 0,
@@ -246,7 +272,7 @@ final class Converger {
       return;
     }
     if (t.upSince == null && now.isBefore(t.started.plusSeconds(h.initialDelaySeconds()))) return;
-    String failure = Probes.health("127.0.0.1", t.port, h.path(), h.timeoutSeconds());
+    String failure = Probes.health(host, t.port, h.path(), h.timeoutSeconds());
     if (failure == null) {
       up(t);
       return;
@@ -282,6 +308,7 @@ final class Converger {
       try {
         runtime.stopAndRemove(e.id(), settings.stopGrace());
         log.info("stopped {}", e.name());
+        runtime.removeUnusedNetworks();
       } catch (RuntimeException ex) {
         log.warn("could not stop {}: {}", e.name(), ex.toString());
       } finally {
@@ -298,7 +325,7 @@ final class Converger {
     int num = s != null ? s.num() : parse(labels.get(ContainerRuntime.LABEL_NUM));
     return new ContainerStatus(name, app, version, type, num, t.generation, runtime.nodeName(), settings.containerHost(),
         t.port, t.state, t.reason, t.logTail, t.started,
-        s != null ? s.incarnation() : labels.get(ContainerRuntime.LABEL_INCARNATION));
+        s != null ? s.incarnation() : labels.get(ContainerRuntime.LABEL_INCARNATION), t.address);
   }
 
   private static int parse(String s) {

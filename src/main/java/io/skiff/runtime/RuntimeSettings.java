@@ -24,7 +24,27 @@ public record RuntimeSettings(
     Duration runTimeout,
     Duration pullTimeout,
     int maxConcurrentRuns,
-    ContainerHardening hardening) {
+    ContainerHardening hardening,
+    String network) {
+
+  /** Each app on its own Docker bridge network (the default): tenants are isolated. */
+  public static final String BRIDGE = "bridge";
+  /** Containers share the node's network (opt-in): they reach everything the node does. */
+  public static final String HOST = "host";
+
+  public RuntimeSettings {
+    if (!BRIDGE.equals(network) && !HOST.equals(network)) {
+      throw new IllegalArgumentException("skiff.runtime.network must be \"bridge\" or \"host\", not \"" + network + "\"");
+    }
+  }
+
+  /** Host networking (tests of the agent's own logic that need no isolation). */
+  public RuntimeSettings(String nodeName, Map<String, String> labels, String containerHost, int portRangeStart,
+      int portRangeEnd, Duration tick, Duration reportInterval, Duration stopGrace, Duration readyTimeout,
+      int healthAttempts, Duration runTimeout, Duration pullTimeout, int maxConcurrentRuns, ContainerHardening hardening) {
+    this(nodeName, labels, containerHost, portRangeStart, portRangeEnd, tick, reportInterval, stopGrace, readyTimeout,
+        healthAttempts, runTimeout, pullTimeout, maxConcurrentRuns, hardening, HOST);
+  }
 
   /** Short Docker engine calls: converge passes, container stops, inspect, resize. */
   public static final String DOCKER_DISPATCHER = "skiff-docker-dispatcher";
@@ -40,7 +60,7 @@ public record RuntimeSettings(
     return new RuntimeSettings(name, labels, c.getString("container-host"), c.getInt("port-range-start"),
         c.getInt("port-range-end"), c.getDuration("tick"), c.getDuration("report-interval"), c.getDuration("stop-grace"),
         c.getDuration("ready-timeout"), c.getInt("health-attempts"), c.getDuration("run-timeout"), c.getDuration("pull-timeout"),
-        maxConcurrentRuns(system.settings().config()), ContainerHardening.fromConfig(c));
+        maxConcurrentRuns(system.settings().config()), ContainerHardening.fromConfig(c), c.getString("network"));
   }
 
   /**

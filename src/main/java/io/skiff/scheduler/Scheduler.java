@@ -536,7 +536,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         ContainerStatus c = statusOf(s);
         NodeView n = nodes.get(placement.get(s.name()));
         if (c != null && c.isUp() && n != null && n.reachable) {
-          backends.add(new Backend(c.host(), c.port(), placement.get(s.name()), s.name()));
+          backends.add(new Backend(c.host(), c.port(), placement.get(s.name()), s.name(), c.address()));
         }
       }
       backends.sort(Comparator.comparing(Backend::container));

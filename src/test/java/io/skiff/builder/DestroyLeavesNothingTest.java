@@ -60,6 +60,12 @@ class DestroyLeavesNothingTest {
         .output().lines().filter(l -> !l.isBlank()).toList();
   }
 
+  /** The app's bridge networks on this engine. */
+  static List<String> networks(String app) {
+    return PushFixture.docker("network", "ls", "--filter", "label=skiff.app=" + app, "--format", "{{.Name}}")
+        .output().lines().filter(l -> !l.isBlank()).toList();
+  }
+
   @Test
   void aNamesakeStartsEmpty() throws Exception {
     Pusher first = f.user("first");
@@ -72,6 +78,10 @@ class DestroyLeavesNothingTest {
     assertEquals(1, repos(app).size(), "one repository for the app");
     assertFalse(tags(app).isEmpty(), "the release image is in the registry");
     assertFalse(localImages(app).isEmpty(), "the build's images are on the node");
+    Eventually.eventually(Duration.ofSeconds(30), () -> {
+      assertEquals(1, networks(app).size(), "the app's own bridge network");
+      return null;
+    });
 
     assertEquals(204, first.api().delete("/v1/apps/" + app).status());
     Eventually.eventually(Duration.ofSeconds(30), () -> {
@@ -82,6 +92,7 @@ class DestroyLeavesNothingTest {
       }
       assertEquals(List.of(), tags(app), "the registry's tags");
       assertEquals(List.of(), localImages(app), "the node's images");
+      assertEquals(List.of(), networks(app), "the app's bridge network");
       return null;
     });
 

@@ -29,6 +29,20 @@ class RoutingStateTest {
   }
 
   @Test
+  void aRouterReachesItsOwnNodesContainersOnTheirBridgeAndOthersAtTheirPublishedPorts() {
+    RoutingState bridged = RoutingState.EMPTY.withRoutes(Map.of("web", new AppRoute("web", 2, List.of(
+        new Backend("127.0.0.1", 20000, N1, "web_v2.web.1", "10.213.0.2"),
+        new Backend("127.0.0.2", 20001, N2, "web_v2.web.2", "10.213.1.2")))));
+    assertEquals(List.of("10.213.0.2:20000", "127.0.0.2:20001"),
+        bridged.liveRoutes(N1).get("web").backends().stream().map(Backend::hostPort).toList());
+    assertEquals(List.of("127.0.0.1:20000", "10.213.1.2:20001"),
+        bridged.liveRoutes(N2).get("web").backends().stream().map(Backend::hostPort).toList());
+    assertEquals(List.of("127.0.0.1:20000", "127.0.0.2:20001"),
+        bridged.liveRoutes(null).get("web").backends().stream().map(Backend::hostPort).toList(), "no node: published ports");
+    assertEquals(twoNodes().liveRoutes(), twoNodes().liveRoutes(N1), "host networking: no bridge address, same routes");
+  }
+
+  @Test
   void aNewRouteTableKeepsTheDownNodes() {
     RoutingState down = twoNodes().withNodeDown(N2).withRoutes(twoNodes().routes());
     assertEquals(1, down.liveRoutes().get("web").backends().size());

@@ -34,12 +34,15 @@ public final class DockerCli {
   }
 
   /** Force-removes every container carrying {@code label}. */
+  /** Force-removes the containers with {@code label}, then every app network no container uses. */
   public static void removeLabelled(String label) {
     List<String> ids = idsLabelled(label);
-    if (ids.isEmpty()) return;
-    List<String> cmd = new ArrayList<>(List.of("docker", "rm", "-f"));
-    cmd.addAll(ids);
-    run(cmd.toArray(String[]::new));
+    if (!ids.isEmpty()) {
+      List<String> cmd = new ArrayList<>(List.of("docker", "rm", "-f"));
+      cmd.addAll(ids);
+      run(cmd.toArray(String[]::new));
+    }
+    run("docker", "network", "prune", "-f", "--filter", "label=skiff.network=app");
   }
 
   public static String inspect(String format, String container) {

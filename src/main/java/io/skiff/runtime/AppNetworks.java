@@ -1,0 +1,101 @@
+package io.skiff.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Network;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Docker bridge network per app incarnation on this engine: its containers (and one-off runs)
+ * share it and nothing else does. The host side of each bridge is named {@code skf<12 hex>}, which
+ * is what {@link BridgeFirewall} matches. Ports are published on {@code publishHost} only.
+ */
+final class AppNetworks {
+  private static final Logger log = LoggerFactory.getLogger(AppNetworks.class);
+  static final String LABEL_NETWORK = "skiff.network";
+  static final String BRIDGE_PREFIX = "skf";
+
+  private final DockerClient docker;
+  private final String publishHost;
+
+  AppNetworks(DockerClient docker, String publishHost) {
+    this.docker = docker;
+    this.publishHost = publishHost;
+  }
+
+  /** The network's name: the app and the first part of its incarnation, so a namesake gets its own. */
+  static String name(String app, String incarnation) {
+    String suffix = incarnation == null || incarnation.isBlank() ? "" : "-" + incarnation.replace("-", "").substring(0, Math.min(12, incarnation.replace("-", "").length()));
+    return "skiff-app-" + app + suffix;
+  }
+
+  /** Host interface of the bridge: at most 15 characters (IFNAMSIZ), always {@link #BRIDGE_PREFIX}-prefixed. */
+  static String bridgeName(String network) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(network.getBytes(StandardCharsets.UTF_8));
+      return BRIDGE_PREFIX + HexFormat.of().formatHex(d).substring(0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Creates the app's network unless it exists; returns its name. */
+  String ensure(String app, String incarnation) {
+    String name = name(app, incarnation);
+    if (exists(name)) {
+      BridgeFirewall.allowWithin(bridgeName(name));
+      return name;
+    }
+    try {
+      docker.createNetworkCmd()
+          .withName(name)
+          .withDriver("bridge")
+          .withCheckDuplicate(true)
+          .withOptions(Map.of(
+              "com.docker.network.bridge.name", bridgeName(name),
+              "com.docker.network.bridge.host_binding_ipv4", publishHost))
+          .withLabels(Map.of(LABEL_NETWORK, "app", ContainerRuntime.LABEL_APP, app,
+              ContainerRuntime.LABEL_INCARNATION, incarnation == null ? "" : incarnation))
+          .exec();
+      log.info("created network {} (bridge {}) for app {}", name, bridgeName(name), app);
+    } catch (ConflictException e) {
+      // another node on this engine created it at the same moment
+    }
+    BridgeFirewall.allowWithin(bridgeName(name));
+    return name;
+  }
+
+  private boolean exists(String name) {
+    try {
+      return name.equals(docker.inspectNetworkCmd().withNetworkId(name).exec().getName());
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Removes the app networks no container uses any more (another node's may be in use: left alone). */
+  void removeUnused() {
+    List<Network> networks = docker.listNetworksCmd().withFilter("label", List.of(LABEL_NETWORK + "=app")).exec();
+    for (Network n : networks) {
+      try {
+        Network full = docker.inspectNetworkCmd().withNetworkId(n.getId()).exec();
+        if (full.getContainers() != null && !full.getContainers().isEmpty()) continue;
+        docker.removeNetworkCmd(n.getId()).exec();
+        log.info("removed network {}", n.getName());
+      } catch (NotFoundException e) {
+        // gone already
+      } catch (DockerException e) {
+        // a container joined it meanwhile
+      }
+    }
+  }
+}
