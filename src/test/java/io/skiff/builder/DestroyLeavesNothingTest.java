@@ -26,16 +26,24 @@ import org.junit.jupiter.api.Test;
  * push is accepted and it sees nothing of the previous owner's history or images.
  */
 class DestroyLeavesNothingTest {
+  private static final String NODE = "destroy-1";
   static PushFixture f;
 
   @BeforeAll
   static void start() {
-    f = PushFixture.start(1, Map.of("skiff.sweep-interval", "1s"));
+    // The runtime role too: the release runs, so the app has a bridge network to leave behind.
+    f = PushFixture.start(1, Map.of(
+        "skiff.sweep-interval", "1s",
+        "akka.cluster.roles", List.of("controller", "builder", "registry", "runtime", "router"),
+        "skiff.runtime.node-name", NODE,
+        "skiff.runtime.port-range-start", 23700,
+        "skiff.runtime.port-range-end", 23799));
   }
 
   @AfterAll
   static void stop() {
     if (f != null) f.close();
+    PushFixture.removeContainers(NODE);
   }
 
   private static Path reposDir() {
