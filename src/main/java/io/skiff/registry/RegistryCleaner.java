@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,19 +23,41 @@ public final class RegistryCleaner {
   private static final String ACCEPT = String.join(", ", "application/vnd.docker.distribution.manifest.v2+json",
       "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
       "application/vnd.oci.image.index.v1+json");
+  static final int CATALOG_PAGE = 1000;
+  private final int page;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   public RegistryCleaner(RegistrySettings settings) {
-    this.base = "http://" + settings.address() + "/v2/";
+    this(settings, CATALOG_PAGE);
   }
 
-  /** The registry's repositories (app names). */
+  RegistryCleaner(RegistrySettings settings, int page) {
+    this.base = "http://" + settings.address() + "/v2/";
+    this.page = page;
+  }
+
+  /**
+   * The registry's repositories (app names), page by page: the registry refuses a page larger than
+   * its {@code catalog.maxentries} (1000 by default) with a 400, and says in a {@code Link} header
+   * whether another page follows.
+   */
   public List<String> repositories() throws IOException {
-    JsonNode body = getJson("_catalog?n=100000");
     List<String> out = new ArrayList<>();
-    if (body != null && body.has("repositories")) body.get("repositories").forEach(r -> out.add(r.asText()));
-    return out;
+    String last = null;
+    while (true) {
+      String path = "_catalog?n=" + page + (last == null ? "" : "&last=" + URLEncoder.encode(last, StandardCharsets.UTF_8));
+      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).GET(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 404) return out;
+      if (r.statusCode() != 200) throw new IOException("the registry answered " + r.statusCode() + " to " + path);
+      JsonNode body = JSON.readTree(r.body());
+      List<String> page = new ArrayList<>();
+      if (body != null && body.has("repositories")) body.get("repositories").forEach(n -> page.add(n.asText()));
+      out.addAll(page);
+      boolean more = r.headers().firstValue("Link").map(l -> l.contains("rel=\"next\"")).orElse(false);
+      if (!more || page.isEmpty() || page.get(page.size() - 1).equals(last)) return out;
+      last = page.get(page.size() - 1);
+    }
   }
 
   /** Deletes every tag's manifest of {@code app}; returns how many were deleted. */
