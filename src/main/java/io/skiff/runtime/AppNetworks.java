@@ -82,13 +82,19 @@ final class AppNetworks {
     }
   }
 
-  /** Removes the app networks no container uses any more (another node's may be in use: left alone). */
+  /**
+   * Removes the app networks that no container is attached to, running or not. The runtime holds
+   * off removal while it makes a network and creates a container on it (see
+   * {@link ContainerRuntime#creating}); another node on this engine that loses that race sees the
+   * network missing, and its next pass makes it again.
+   */
   void removeUnused() {
     List<Network> networks = docker.listNetworksCmd().withFilter("label", List.of(LABEL_NETWORK + "=app")).exec();
     for (Network n : networks) {
       try {
         Network full = docker.inspectNetworkCmd().withNetworkId(n.getId()).exec();
         if (full.getContainers() != null && !full.getContainers().isEmpty()) continue;
+        if (!docker.listContainersCmd().withShowAll(true).withNetworkFilter(List.of(n.getId())).exec().isEmpty()) continue;
         docker.removeNetworkCmd(n.getId()).exec();
         log.info("removed network {}", n.getName());
       } catch (NotFoundException e) {

@@ -61,6 +61,7 @@ final class ContainerRuntime {
     }
   }
 
+  private final DockerEngine engine;
   private final DockerClient calls;
   private final DockerClient streams;
   private final String nodeName;
@@ -69,9 +70,11 @@ final class ContainerRuntime {
   private final String publishHost;
   private final AppNetworks networks;
   private volatile boolean firewalled;
+  private final java.util.concurrent.locks.ReadWriteLock networkLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   /** {@code network}: {@code bridge} (one network per app, ports published on {@code publishHost}) or {@code host}. */
   ContainerRuntime(DockerEngine docker, String nodeName, ContainerHardening hardening, String network, String publishHost) {
+    this.engine = docker;
     this.calls = docker.client();
     this.streams = docker.streams();
     this.nodeName = nodeName;
@@ -122,7 +125,26 @@ final class ContainerRuntime {
 
   /** Removes app networks that no container on this engine uses any more. */
   void removeUnusedNetworks() {
-    if (bridge) networks.removeUnused();
+    if (!bridge) return;
+    networkLock.writeLock().lock();
+    try {
+      networks.removeUnused();
+    } finally {
+      networkLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Runs {@code step} (which makes the app's network and creates a container on it) while no
+   * unused network is being removed, so a network is never removed between the two.
+   */
+  <T> T creating(java.util.function.Supplier<T> step) {
+    networkLock.readLock().lock();
+    try {
+      return step.get();
+    } finally {
+      networkLock.readLock().unlock();
+    }
   }
 
   /**
@@ -131,20 +153,21 @@ final class ContainerRuntime {
    */
   String start(ContainerSpec spec, int port, Duration pullTimeout) {
     ensureImage(spec.image(), pullTimeout);
-    HostConfig host = hostConfig(spec);
-    if (bridge && port > 0) {
-      Ports bindings = new Ports();
-      bindings.bind(ExposedPort.tcp(port), Ports.Binding.bindIpAndPort(publishHost, port));
-      host.withPortBindings(bindings);
-    }
-    String id;
-    try {
-      id = create(spec, port, host, spec.name());
-    } catch (com.github.dockerjava.api.exception.ConflictException e) {
-      // Several nodes share this engine (a one-machine cluster) and a departed node's container
-      // still holds the name: run under a node-qualified name, labelled with the logical one.
-      id = create(spec, port, host, spec.name() + "." + nodeName);
-    }
+    String id = creating(() -> {
+      HostConfig host = hostConfig(spec);
+      if (bridge && port > 0) {
+        Ports bindings = new Ports();
+        bindings.bind(ExposedPort.tcp(port), Ports.Binding.bindIpAndPort(publishHost, port));
+        host.withPortBindings(bindings);
+      }
+      try {
+        return create(spec, port, host, spec.name());
+      } catch (com.github.dockerjava.api.exception.ConflictException e) {
+        // Several nodes share this engine (a one-machine cluster) and a departed node's container
+        // still holds the name: run under a node-qualified name, labelled with the logical one.
+        return create(spec, port, host, spec.name() + "." + nodeName);
+      }
+    });
     calls.startContainerCmd(id).exec();
     return id;
   }
@@ -239,16 +262,7 @@ final class ContainerRuntime {
     } catch (NotFoundException e) {
       // pull below
     }
-    try (var cb = streams.pullImageCmd(image).exec(new ResultCallback.Adapter<PullResponseItem>())) {
-      if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new DockerException("pull of " + image + " timed out", null);
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new DockerException("image " + image + " is not available: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DockerException("interrupted while pulling " + image, e);
-    }
+    engine.pull(image, timeout);
   }
 
   /**

@@ -45,7 +45,7 @@ final class OneOffRun {
       ContainerSpec named = new ContainerSpec(spec.app(), spec.version(), "run", k, 0, spec.image(), null, spec.env(),
           spec.memoryBytes(), spec.cpuShares(), null, spec.incarnation());
       try {
-        return runtime.calls().createContainerCmd(spec.image())
+        return runtime.creating(() -> runtime.calls().createContainerCmd(spec.image())
             .withName(named.name())
             .withEnv(ContainerRuntime.env(named, 0))
             .withLabels(runtime.labels(named, 0))
@@ -58,7 +58,7 @@ final class OneOffRun {
             .withAttachStdin(stdin)
             .withAttachStdout(true)
             .withAttachStderr(true)
-            .exec().getId();
+            .exec().getId());
       } catch (ConflictException e) {
         if (tries > 50) throw e;
       }
