@@ -22,6 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 skiff_pg_ensure skiff
+skiff_secrets_ensure
 skiff_docker_ensure
 su postgres -c "dropdb --if-exists skiff_pushbench" 2>/dev/null && su postgres -c "createdb -O skiff skiff_pushbench"
 [ -f target/skiff.jar ] || mvn -q -B package -DskipTests

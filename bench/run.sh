@@ -7,7 +7,7 @@
 #   BENCH_CONNECTIONS=16 BENCH_WARMUP=5 BENCH_SECONDS=10 BENCH_MAX_REQUESTS=1000000 BENCH_APPS=16
 #   BENCH_PREWARM=20     seconds of unrecorded load per scenario and server before measuring
 #   BENCH_API_PORT=8100 BENCH_CEILING_PORT=8101 BENCH_CLUSTER_PORT=25620 BENCH_MANAGEMENT_PORT=8658
-#   BENCH_DB=skiff_bench  BENCH_DB_HOST=127.0.0.1 BENCH_DB_PORT=5432 BENCH_DB_USER=skiff BENCH_DB_PASSWORD=skiff
+#   BENCH_DB=skiff_bench  BENCH_DB_HOST=127.0.0.1 BENCH_DB_PORT=5432 BENCH_DB_USER=skiff BENCH_DB_PASSWORD=<the setup's /etc/skiff/db-password>
 #   BENCH_SERVER_JVM_OPTS="-Xms1g -Xmx1g"   (both servers get the same options)
 #   BENCH_REF=HEAD       build that commit in a scratch directory instead of the working tree
 #   BENCH_BENCH_FROM=<ref>|worktree   with BENCH_REF: take src/test/java/io/skiff/bench from that
@@ -33,7 +33,7 @@ DB="${BENCH_DB:-skiff_bench}"
 DB_HOST="${BENCH_DB_HOST:-127.0.0.1}"
 DB_PORT="${BENCH_DB_PORT:-5432}"
 DB_USER="${BENCH_DB_USER:-skiff}"
-DB_PASSWORD="${BENCH_DB_PASSWORD:-skiff}"
+DB_PASSWORD="${BENCH_DB_PASSWORD:-$(cat "${SKIFF_SECRETS_DIR:-/etc/skiff}/db-password" 2>/dev/null || echo skiff)}"
 SERVER_JVM_OPTS="${BENCH_SERVER_JVM_OPTS:--Xms1g -Xmx1g}"
 SCENARIOS="${BENCH_SCENARIOS:-standard}"
 case "$SCENARIOS" in

@@ -48,6 +48,8 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.skiff.secrets.SecretFile;
+import java.nio.file.Path;
 
 /** Starts a Skiff node: management, schema, entities, API. Roles decide what else runs. */
 public final class Main {
@@ -56,7 +58,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "skiff", config(System.getenv()));
+    Config config = config(System.getenv());
+    if (config.getString("skiff.db.password").isEmpty()) {
+      log.error("Skiff node failed to start: no database password: {} does not exist (bin/skiff-node's setup makes it)"
+          + " and SKIFF_DB_PASSWORD is not set", config.getString("skiff.db.password-file"));
+      System.exit(2);
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "skiff", config);
     try {
       init(system).toCompletableFuture().join();
     } catch (RuntimeException e) {
@@ -153,9 +161,17 @@ public final class Main {
     if (!seeds.isEmpty()) overrides.put("akka.cluster.seed-nodes", seeds);
     List<String> roles = list(env.getOrDefault("SKIFF_ROLES", ""));
     if (!roles.isEmpty()) overrides.put("akka.cluster.roles", roles);
+    if (base.getString("skiff.db.password").isEmpty()) {
+      Path file = Path.of(env.getOrDefault("SKIFF_DB_PASSWORD_FILE", base.getString("skiff.db.password-file")));
+      SecretFile.read(file).ifPresent(password -> {
+        overrides.put("skiff.db.password", password);
+        overrides.put("akka-persistence-jdbc.shared-databases.default.db.password", password);
+      });
+    }
     if (overrides.isEmpty()) return base;
     return ConfigFactory.parseMap(overrides).withFallback(base).resolve();
   }
+
 
   /** "a, b" or a HOCON/JSON-style ["a", "b"] as a list. */
   private static List<String> list(String raw) {
@@ -174,7 +190,7 @@ public final class Main {
     Build.init(system, readModel);
     PlatformEventStream.init(system, db);
     RegistrySettings registry = RegistrySettings.create(system);
-    DockerEngine docker = DockerEngine.connect(system.settings().config().getString("skiff.docker.host"));
+    DockerEngine docker = DockerEngine.connect(system.settings().config().getString("skiff.docker.host"), registry.login());
     if (!docker.ping()) log.warn("Docker engine not reachable at {}: builds and release images fail until it is", system.settings().config().getString("skiff.docker.host"));
     ReleaseImages images = new ReleaseImages(docker, registry, BuilderSettings.create(system).buildTimeout());
     system.getWhenTerminated().thenRun(() -> {

@@ -24,4 +24,19 @@ class MainConfigTest {
   void withoutTheVariableTheNodeSeedsItself() {
     assertEquals(List.of("akka://skiff@127.0.0.1:25520"), Main.config(Map.of()).getStringList("akka.cluster.seed-nodes"));
   }
+
+  @Test
+  void theDatabasePasswordComesFromItsFileForSkiffAndTheJournal() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("db-password", "");
+    java.nio.file.Files.writeString(file, "0123abcd\n");
+    var config = Main.config(Map.of("SKIFF_DB_PASSWORD_FILE", file.toString()));
+    assertEquals("0123abcd", config.getString("skiff.db.password"));
+    assertEquals("0123abcd", config.getString("akka-persistence-jdbc.shared-databases.default.db.password"));
+  }
+
+  @Test
+  void withoutAPasswordFileThePasswordStaysEmpty() {
+    var config = Main.config(Map.of("SKIFF_DB_PASSWORD_FILE", "/nonexistent/db-password"));
+    assertEquals("", config.getString("skiff.db.password"));
+  }
 }

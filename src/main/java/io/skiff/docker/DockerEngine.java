@@ -7,6 +7,7 @@ import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -28,14 +29,21 @@ import java.util.function.Consumer;
 public final class DockerEngine implements AutoCloseable {
   private final DockerClient calls;
   private final DockerClient streams;
+  private final RegistryLogin login;
 
-  private DockerEngine(DockerClient calls, DockerClient streams) {
+  private DockerEngine(DockerClient calls, DockerClient streams, RegistryLogin login) {
     this.calls = calls;
     this.streams = streams;
+    this.login = login;
   }
 
   public static DockerEngine connect(String dockerHost) {
-    return new DockerEngine(client(dockerHost, Duration.ofSeconds(60)), client(dockerHost, null));
+    return connect(dockerHost, RegistryLogin.NONE);
+  }
+
+  /** An engine client that logs in to the platform registry for its pushes and pulls. */
+  public static DockerEngine connect(String dockerHost, RegistryLogin login) {
+    return new DockerEngine(client(dockerHost, Duration.ofSeconds(60)), client(dockerHost, null), login);
   }
 
   private static DockerClient client(String host, Duration responseTimeout) {
@@ -101,6 +109,35 @@ public final class DockerEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Pulls {@code image} (with the platform registry's credentials when it is one of its images);
+   * a failure reported in the progress stream (unauthorized, unknown manifest) is an error too.
+   */
+  public void pull(String image, Duration timeout) {
+    AtomicReference<String> error = new AtomicReference<>();
+    ResultCallback.Adapter<PullResponseItem> callback = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(PullResponseItem item) {
+        if (item.isErrorIndicated()) error.set(item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : item.getError());
+      }
+    };
+    var cmd = streams.pullImageCmd(image);
+    if (login.covers(image)) cmd.withAuthConfig(login.authConfig());
+    try (var cb = cmd.exec(callback)) {
+      if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new DockerException("pull of " + image + " timed out after " + timeout.toSeconds() + "s", null);
+      }
+    } catch (IOException e) {
+      throw new DockerException("pull of " + image + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DockerException("pull interrupted", e);
+    } catch (RuntimeException e) {
+      throw new DockerException("image " + image + " is not available: " + e.getMessage(), e);
+    }
+    if (error.get() != null) throw new DockerException("image " + image + " is not available: " + error.get(), null);
+  }
+
   public void tag(String image, String repository, String tag) {
     calls.tagImageCmd(image, repository, tag).withForce(true).exec();
   }
@@ -116,7 +153,9 @@ public final class DockerEngine implements AutoCloseable {
         if (item.isErrorIndicated()) error.set(item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : item.getError());
       }
     };
-    try (var cb = streams.pushImageCmd(repository).withTag(tag).exec(callback)) {
+    var cmd = streams.pushImageCmd(repository).withTag(tag);
+    if (login.covers(repository)) cmd.withAuthConfig(login.authConfig());
+    try (var cb = cmd.exec(callback)) {
       if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new DockerException("push of " + repository + ":" + tag + " timed out after " + timeout.toSeconds() + "s", null);
       }

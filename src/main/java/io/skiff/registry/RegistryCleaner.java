@@ -27,6 +27,7 @@ public final class RegistryCleaner {
   private final int page;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String authorization;
 
   public RegistryCleaner(RegistrySettings settings) {
     this(settings, CATALOG_PAGE);
@@ -34,6 +35,7 @@ public final class RegistryCleaner {
 
   RegistryCleaner(RegistrySettings settings, int page) {
     this.base = "http://" + settings.address() + "/v2/";
+    this.authorization = settings.login().basicHeader();
     this.page = page;
   }
 
@@ -87,6 +89,7 @@ public final class RegistryCleaner {
 
   private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) throws IOException {
     try {
+      if (authorization != null) b.header("Authorization", authorization);
       return http.send(b.timeout(Duration.ofSeconds(10)).build(), handler);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

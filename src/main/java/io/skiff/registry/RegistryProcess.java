@@ -12,6 +12,8 @@ import java.time.Duration;
 /**
  * Runs the real Docker registry (Debian's {@code docker-registry serve CONFIG}) as a child
  * process of this node, restarting it with backoff when it exits and stopping it with the node.
+ * It asks every client for HTTP Basic credentials, checked against an htpasswd file that this
+ * node writes from the nodes' shared registry password.
  */
 public final class RegistryProcess {
   /** Internal messages only: nothing outside sends to this actor. */
@@ -67,7 +69,12 @@ public final class RegistryProcess {
   }
 
   private static Process start(RegistrySettings settings) throws IOException {
+    if (!settings.login().enabled()) {
+      throw new IOException("no registry password (skiff.registry.password-file): the registry is not run without authentication;"
+          + " bin/skiff-node makes one, or write 64 random hex characters to that file (mode 0600)");
+    }
     Files.createDirectories(settings.dataDir());
+    Path htpasswd = Htpasswd.write(settings.dataDir().resolve("htpasswd"), settings.user(), settings.password());
     Path config = settings.dataDir().resolve("config.yml");
     Files.writeString(config, String.join("\n",
         "version: 0.1",
@@ -78,6 +85,10 @@ public final class RegistryProcess {
         "    rootdirectory: " + settings.dataDir().resolve("data"),
         "  delete:",
         "    enabled: true",
+        "auth:",
+        "  htpasswd:",
+        "    realm: skiff-registry",
+        "    path: " + htpasswd,
         "http:",
         "  addr: " + settings.listen(),
         ""));

@@ -95,16 +95,7 @@ public final class ReleaseImages {
     try {
       docker.client().inspectImageCmd(image).exec();
     } catch (NotFoundException e) {
-      try {
-        if (!docker.client().pullImageCmd(image).start().awaitCompletion(pushTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new DockerException("pulling " + image + " timed out", null);
-        }
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new DockerException("pull interrupted", ie);
-      } catch (RuntimeException re) {
-        throw new DockerException("image " + image + " is not available: " + re.getMessage(), re);
-      }
+      docker.pull(image, pushTimeout);
     }
   }
 

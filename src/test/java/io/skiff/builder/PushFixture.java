@@ -153,7 +153,8 @@ final class PushFixture implements AutoCloseable {
 
   HttpResponse<String> registryGet(String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + registry + path)).timeout(Duration.ofSeconds(10)).build(),
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + registry + path)).timeout(Duration.ofSeconds(10))
+              .header("Authorization", io.skiff.testkit.TestRegistry.basic()).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -77,6 +77,7 @@ final class NodeProcess implements AutoCloseable {
     env.put("SKIFF_DB_URL", TestDatabase.URL);
     env.put("SKIFF_DB_USER", TestDatabase.USER);
     env.put("SKIFF_DB_PASSWORD", TestDatabase.PASSWORD);
+    env.put("SKIFF_REGISTRY_PASSWORD_FILE", io.skiff.testkit.TestRegistry.passwordFile().toString());
     env.put("SKIFF_API_PORT", Integer.toString(apiPort));
     env.put("SKIFF_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("SKIFF_CLUSTER_PORT", Integer.toString(clusterPort));

@@ -4,9 +4,12 @@ import static io.skiff.registry.RegistryTestSupport.buildAndPush;
 import static io.skiff.registry.RegistryTestSupport.startWithRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.skiff.testkit.ApiClient;
 import io.skiff.testkit.TestNode;
+import io.skiff.testkit.TestRegistry;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,13 @@ class RegistryCatalogTest {
   static void start() throws Exception {
     registry = "127.0.0.1:" + TestNode.freePort();
     node = startWithRegistry(registry);
-    for (String app : List.of("cata", "catb", "catc")) buildAndPush(registry + "/" + app + ":v1");
+    // Apps that exist: the node's sweep deletes the repositories of apps that do not.
+    ApiClient api = node.client();
+    ApiClient owner = api.as(api.registerAndLogin("cat-owner", "pw-cat-owner"));
+    for (String app : List.of("cata", "catb", "catc")) {
+      assertEquals(201, owner.post("/v1/apps", Map.of("id", app)).status());
+      buildAndPush(registry + "/" + app + ":v1");
+    }
   }
 
   @AfterAll
@@ -33,7 +42,7 @@ class RegistryCatalogTest {
   }
 
   private static RegistrySettings settings() {
-    return new RegistrySettings(registry, false, "docker-registry", registry, Path.of("unused"));
+    return new RegistrySettings(registry, false, "docker-registry", registry, Path.of("unused"), TestRegistry.USER, TestRegistry.PASSWORD);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.skiff.testkit.Eventually;
 import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
+import io.skiff.testkit.TestRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +27,8 @@ final class RegistryTestSupport {
     Files.writeString(dir.resolve("Dockerfile"),
         "FROM skiff/busybox:latest\nLABEL test.image=\"" + image + "\"\nCMD [\"sh\", \"-c\", \"echo hi\"]\n");
     run(List.of("docker", "build", "-q", "-t", image, dir.toString()));
-    run(List.of("docker", "push", image));
+    String registry = image.substring(0, image.indexOf('/'));
+    run(List.of("docker", "--config", TestRegistry.dockerConfig(registry).toString(), "push", image));
   }
 
   static String run(List<String> command) throws Exception {
@@ -50,7 +52,8 @@ final class RegistryTestSupport {
     HttpClient http = HttpClient.newHttpClient();
     Eventually.eventually(Duration.ofSeconds(30), () -> {
       try {
-        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")).build(),
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/"))
+            .header("Authorization", TestRegistry.basic()).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode(), "the registry answers on " + registry);
         return null;
       } catch (java.io.IOException e) {

@@ -81,7 +81,8 @@ class ReleaseImagesTest {
   }
 
   private static String tags(String app) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/" + app + "/tags/list")).build(),
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/" + app + "/tags/list"))
+        .header("Authorization", io.skiff.testkit.TestRegistry.basic()).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 }

@@ -1,6 +1,8 @@
 package io.skiff.testkit;
 
+import io.skiff.secrets.SecretFile;
 import io.skiff.store.Database;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,14 +11,19 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The real PostgreSQL the tests run against (database skiff_test by default; override with the
- * system property skiff.test.db.url or SKIFF_TEST_DB_URL / _USER / _PASSWORD).
+ * system property skiff.test.db.url or SKIFF_TEST_DB_URL / _USER / _PASSWORD; the password
+ * defaults to the one bin/lib/secrets.sh made, in /etc/skiff/db-password).
  */
 public final class TestDatabase {
   public static final String URL = firstSet(
       System.getenv("SKIFF_TEST_DB_URL"), System.getProperty("skiff.test.db.url"),
       "jdbc:postgresql://127.0.0.1:5432/skiff_test");
   public static final String USER = firstSet(System.getenv("SKIFF_TEST_DB_USER"), "skiff");
-  public static final String PASSWORD = firstSet(System.getenv("SKIFF_TEST_DB_PASSWORD"), "skiff");
+  /** SKIFF_TEST_DB_PASSWORD, else the password the setup script made for the role (bin/test runs it), else "skiff". */
+  public static final String PASSWORD = firstSet(System.getenv("SKIFF_TEST_DB_PASSWORD"),
+      SecretFile.read(Path.of(firstSet(System.getenv("SKIFF_DB_PASSWORD_FILE"),
+          firstSet(System.getenv("SKIFF_SECRETS_DIR"), "/etc/skiff") + "/db-password"))).orElse(null),
+      "skiff");
 
   private TestDatabase() {}
 

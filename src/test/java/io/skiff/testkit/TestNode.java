@@ -57,6 +57,7 @@ public final class TestNode implements AutoCloseable {
     settings.put("skiff.builder.ssh-port", freePort());
     settings.put("skiff.data-dir", tempDir().toString());
     settings.put("skiff.registry.managed", "off");
+    settings.put("skiff.registry.password", TestRegistry.PASSWORD);
     // Tests that run containers or the router ask for the runtime and router roles themselves.
     settings.put("akka.cluster.roles", java.util.List.of("controller", "builder", "registry"));
     settings.put("skiff.router.port", freePort());
@@ -66,6 +67,7 @@ public final class TestNode implements AutoCloseable {
     settings.put("skiff.logger.drains.allow-private", "on");
     settings.put("skiff.router.https-port", freePort());
     settings.put("akka-persistence-jdbc.shared-databases.default.db.url", TestDatabase.URL);
+    settings.put("akka-persistence-jdbc.shared-databases.default.db.password", TestDatabase.PASSWORD);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.numThreads", 4);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.maxConnections", 4);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.minConnections", 1);
