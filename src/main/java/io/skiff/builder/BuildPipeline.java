@@ -187,7 +187,7 @@ final class BuildPipeline {
       return docker.build(tar, images.repository(app) + ":" + tag,
           Map.of("skiff.app", app, "skiff.build", tag), line -> {
             if (!line.isBlank()) out.detail(line.stripTrailing());
-          }, settings.buildTimeout());
+          }, settings.buildTimeout(), settings.buildLimits());
     } catch (DockerException e) {
       throw new BuildFailed("Docker build failed: " + e.getMessage());
     }

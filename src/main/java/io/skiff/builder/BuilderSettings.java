@@ -2,6 +2,7 @@ package io.skiff.builder;
 
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
+import io.skiff.docker.BuildLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,6 +16,7 @@ public record BuilderSettings(
     Duration keepaliveInterval,
     int keepReleaseImages,
     TreeExport.Limits treeLimits,
+    BuildLimits buildLimits,
     Path reposDir,
     Path buildsDir) {
 
@@ -31,6 +33,7 @@ public record BuilderSettings(
         c.getDuration("keepalive-interval"),
         c.getInt("keep-release-images"),
         new TreeExport.Limits(c.getInt("max-tree-entries"), c.getBytes("max-tree-size")),
+        new BuildLimits(c.getBytes("build-memory"), c.getInt("build-cpu-shares"), c.getString("build-network")),
         data.resolve("repos"),
         data.resolve("builds"));
   }

@@ -72,6 +72,12 @@ public final class DockerEngine implements AutoCloseable {
    * ever handed to it.
    */
   public String build(InputStream contextTar, String tag, Map<String, String> labels, Consumer<String> output, Duration timeout) {
+    return build(contextTar, tag, labels, output, timeout, BuildLimits.NONE);
+  }
+
+  /** As above, each RUN step confined by {@code limits}. */
+  public String build(InputStream contextTar, String tag, Map<String, String> labels, Consumer<String> output, Duration timeout,
+      BuildLimits limits) {
     BuildImageResultCallback callback = new BuildImageResultCallback() {
       @Override
       public void onNext(BuildResponseItem item) {
@@ -80,13 +86,16 @@ public final class DockerEngine implements AutoCloseable {
         super.onNext(item);
       }
     };
-    try (BuildImageResultCallback cb = streams.buildImageCmd(contextTar)
+    var cmd = streams.buildImageCmd(contextTar)
         .withTags(java.util.Set.of(tag))
         .withLabels(labels)
         .withPull(false)
         .withRemove(true)
-        .withForcerm(true)
-        .exec(callback)) {
+        .withForcerm(true);
+    if (limits.memoryBytes() > 0) cmd.withMemory(limits.memoryBytes()).withMemswap(limits.memoryBytes());
+    if (limits.cpuShares() > 0) cmd.withCpushares(Integer.toString(limits.cpuShares()));
+    if (!limits.network().isEmpty()) cmd.withNetworkMode(limits.network());
+    try (BuildImageResultCallback cb = cmd.exec(callback)) {
       return cb.awaitImageId(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (IOException e) {
       throw new DockerException("build of " + tag + " failed: " + e.getMessage(), e);
