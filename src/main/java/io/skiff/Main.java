@@ -56,7 +56,15 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "skiff", config(System.getenv()));
+    Config config;
+    try {
+      config = config(System.getenv());
+    } catch (io.skiff.cluster.ClusterTls.MissingCertificates e) {
+      System.err.println("skiff: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "skiff", config);
     try {
       init(system).toCompletableFuture().join();
     } catch (RuntimeException e) {
@@ -144,7 +152,8 @@ public final class Main {
    * The node's config: application.conf (or -Dconfig.file), with SKIFF_SEED_NODES, a
    * comma-separated list of akka:// addresses, replacing the seed nodes when set, and
    * SKIFF_ROLES, a comma-separated list of roles (controller, builder, runtime, router, registry,
-   * logger).
+   * logger). Remoting runs over TLS with the stores in skiff.cluster.tls.dir (see {@link
+   * io.skiff.cluster.ClusterTls}, which throws when they are missing).
    */
   static Config config(Map<String, String> env) {
     Config base = ConfigFactory.load();
@@ -153,8 +162,7 @@ public final class Main {
     if (!seeds.isEmpty()) overrides.put("akka.cluster.seed-nodes", seeds);
     List<String> roles = list(env.getOrDefault("SKIFF_ROLES", ""));
     if (!roles.isEmpty()) overrides.put("akka.cluster.roles", roles);
-    if (overrides.isEmpty()) return base;
-    return ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+    return io.skiff.cluster.ClusterTls.apply(ConfigFactory.parseMap(overrides).withFallback(base));
   }
 
   /** "a, b" or a HOCON/JSON-style ["a", "b"] as a list. */
