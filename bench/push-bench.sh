@@ -26,10 +26,14 @@ skiff_secrets_ensure
 skiff_docker_ensure
 su postgres -c "dropdb --if-exists skiff_pushbench" 2>/dev/null && su postgres -c "createdb -O skiff skiff_pushbench"
 [ -f target/skiff.jar ] || mvn -q -B package -DskipTests
+# Remoting over TLS (issue 10): this run's own throwaway cluster CA and node certificate.
+. bin/lib/tls.sh
+skiff_tls_ensure "$work/tls"
 
 SKIFF_DB_URL=jdbc:postgresql://127.0.0.1:5432/skiff_pushbench SKIFF_API_PORT=$API_PORT SKIFF_SSH_PORT=$SSH_PORT \
 SKIFF_REGISTRY=127.0.0.1:$REG_PORT SKIFF_REGISTRY_LISTEN=127.0.0.1:$REG_PORT SKIFF_CLUSTER_PORT=$CLUSTER_PORT \
 SKIFF_SEED_NODES=akka://skiff@127.0.0.1:$CLUSTER_PORT SKIFF_MANAGEMENT_PORT=$MGMT_PORT SKIFF_DATA_DIR=$work/data \
+SKIFF_CLUSTER_TLS_DIR=$work/tls \
   java -jar target/skiff.jar > "$work/node.log" 2>&1 &
 node_pid=$!
 for _ in $(seq 1 120); do curl -sf 127.0.0.1:$MGMT_PORT/ready >/dev/null && break; sleep 0.5; done

@@ -257,6 +257,9 @@ akka.cluster.seed-nodes = ["akka://skiff@127.0.0.1:$CLUSTER_PORT"]
 EOF
 unset SKIFF_SEED_NODES
 mkdir -p "$WORK/data"
+# Remoting over TLS (issue 10): this run's own throwaway cluster CA and node certificate.
+. bin/lib/tls.sh
+skiff_tls_ensure "$WORK/tls"
 log "starting Skiff (API $API_PORT, router $ROUTER_PORT, containers $PORT_START-$PORT_END)"
 SKIFF_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SKIFF_DB_USER=skiff SKIFF_DB_PASSWORD=skiff \
 SKIFF_API_HOST=127.0.0.1 SKIFF_API_PORT="$API_PORT" \
@@ -266,7 +269,7 @@ SKIFF_SSH_HOST=127.0.0.1 SKIFF_SSH_PORT="$SSH_PORT" \
 SKIFF_ROUTER_HOST=127.0.0.1 SKIFF_ROUTER_PORT="$ROUTER_PORT" SKIFF_ROUTER_HTTPS_PORT="$ROUTER_HTTPS_PORT" \
 SKIFF_NODE_NAME="$NODE_NAME" SKIFF_PORT_RANGE_START="$PORT_START" SKIFF_PORT_RANGE_END="$PORT_END" \
 SKIFF_PLATFORM_DOMAIN="$DOMAIN" SKIFF_ROLES=controller,runtime,router SKIFF_REGISTRY_MANAGED=off \
-SKIFF_DATA_DIR="$WORK/data" \
+SKIFF_DATA_DIR="$WORK/data" SKIFF_CLUSTER_TLS_DIR="$WORK/tls" \
   java -Xms512m -Xmx1g -Dconfig.file="$WORK/node.conf" -jar "$WORK/node.jar" >"$WORK/skiff.log" 2>&1 &
 NODE_PID=$!
 STARTED_PIDS+=("$NODE_PID:skiff node")

@@ -166,6 +166,9 @@ unset SKIFF_SEED_NODES
 # registry (5000), nothing written under /var/lib/skiff; none of them is on the measured paths
 # (the bench apps have no build, so a config change publishes no image).
 mkdir -p "$WORK/data"
+# Remoting over TLS (issue 10): this run's own throwaway cluster CA and node certificate.
+. bin/lib/tls.sh
+skiff_tls_ensure "$WORK/tls"
 # A start script, so that the issue8 recovery phase can restart the node the same way (it execs
 # the JVM: the script's pid is the node's; restarts append to the same log).
 cat >"$WORK/start-skiff.sh" <<EOF
@@ -175,6 +178,7 @@ export SKIFF_API_HOST=127.0.0.1 SKIFF_API_PORT='$API_PORT'
 export SKIFF_CLUSTER_HOST=127.0.0.1 SKIFF_CLUSTER_PORT='$CLUSTER_PORT'
 export SKIFF_MANAGEMENT_HOST=127.0.0.1 SKIFF_MANAGEMENT_PORT='$MANAGEMENT_PORT'
 export SKIFF_ROLES=controller SKIFF_REGISTRY_MANAGED=off SKIFF_DATA_DIR='$WORK/data'
+export SKIFF_CLUSTER_TLS_DIR='$WORK/tls'
 unset SKIFF_SEED_NODES
 exec java $SERVER_JVM_OPTS -Dconfig.file='$WORK/node.conf' -jar '$WORK/node.jar' >>'$WORK/skiff.log' 2>&1 </dev/null
 EOF

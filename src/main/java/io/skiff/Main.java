@@ -58,10 +58,17 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    Config config = config(System.getenv());
+    Config config;
+    try {
+      config = config(System.getenv());
+    } catch (io.skiff.cluster.ClusterTls.MissingCertificates e) {
+      System.err.println("skiff: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     if (config.getString("skiff.db.password").isEmpty()) {
-      log.error("Skiff node failed to start: no database password: {} does not exist (bin/skiff-node's setup makes it)"
-          + " and SKIFF_DB_PASSWORD is not set", config.getString("skiff.db.password-file"));
+      System.err.println("skiff: no database password: " + config.getString("skiff.db.password-file")
+          + " does not exist (bin/skiff-node's setup makes it) and SKIFF_DB_PASSWORD is not set");
       System.exit(2);
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "skiff", config);
@@ -152,7 +159,8 @@ public final class Main {
    * The node's config: application.conf (or -Dconfig.file), with SKIFF_SEED_NODES, a
    * comma-separated list of akka:// addresses, replacing the seed nodes when set, and
    * SKIFF_ROLES, a comma-separated list of roles (controller, builder, runtime, router, registry,
-   * logger).
+   * logger). Remoting runs over TLS with the stores in skiff.cluster.tls.dir (see {@link
+   * io.skiff.cluster.ClusterTls}, which throws when they are missing).
    */
   static Config config(Map<String, String> env) {
     Config base = ConfigFactory.load();
@@ -168,8 +176,7 @@ public final class Main {
         overrides.put("akka-persistence-jdbc.shared-databases.default.db.password", password);
       });
     }
-    if (overrides.isEmpty()) return base;
-    return ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+    return io.skiff.cluster.ClusterTls.apply(ConfigFactory.parseMap(overrides).withFallback(base));
   }
 
 

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class MainConfigTest {
+  @BeforeAll
+  static void certificates() {
+    io.skiff.testkit.TestTls.dir(); // Main.config reads the stores' password
+  }
+
   @Test
   void seedNodesComeFromTheEnvironmentWhenSet() {
     var config = Main.config(Map.of("SKIFF_SEED_NODES", "akka://skiff@127.0.0.1:25601, akka://skiff@127.0.0.1:25602"));

@@ -101,6 +101,7 @@ class KillNineTest {
     env.put("SKIFF_SSH_PORT", Integer.toString(TestNode.freePort()));
     env.put("SKIFF_DATA_DIR", Files.createTempDirectory("skiff-kill9").toString());
     env.put("SKIFF_REGISTRY_MANAGED", "off");
+    env.put("SKIFF_CLUSTER_TLS_DIR", io.skiff.testkit.TestTls.dir().toString());
     Process p = pb.start();
     awaitReady(p, management, Duration.ofSeconds(90));
     return p;

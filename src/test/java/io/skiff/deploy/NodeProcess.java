@@ -95,6 +95,7 @@ final class NodeProcess implements AutoCloseable {
     env.put("SKIFF_PBKDF2_ITERATIONS", "1000");
     env.put("SKIFF_DATA_DIR", dataDir.toString());
     env.put("SKIFF_SBR_STABLE_AFTER", "2s");
+    env.put("SKIFF_CLUSTER_TLS_DIR", io.skiff.testkit.TestTls.dir().toString());
     env.putAll(extraEnv);
     process = pb.start();
     awaitReady(timeout);

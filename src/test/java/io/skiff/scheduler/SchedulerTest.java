@@ -35,7 +35,7 @@ class SchedulerTest {
 
   @BeforeAll
   static void start() {
-    kit = ActorTestKit.create("SchedulerTest", ConfigFactory.parseString("""
+    kit = ActorTestKit.create("SchedulerTest", io.skiff.testkit.TestTls.apply(ConfigFactory.parseString("""
         akka.actor.provider = cluster
         akka.remote.artery.canonical.port = 0
         akka.cluster.seed-nodes = []
@@ -43,7 +43,7 @@ class SchedulerTest {
         akka.cluster.jmx.multi-mbeans-in-same-jvm = on
         akka.coordinated-shutdown.exit-jvm = off
         akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-        """).withFallback(ConfigFactory.load()));
+        """).withFallback(ConfigFactory.load())));
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     Eventually.eventually(Duration.ofSeconds(10), () -> {

@@ -71,8 +71,10 @@ public final class TestNode implements AutoCloseable {
     settings.put("akka-persistence-jdbc.shared-databases.default.db.numThreads", 4);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.maxConnections", 4);
     settings.put("akka-persistence-jdbc.shared-databases.default.db.minConnections", 1);
+    // Remoting over TLS with the test cluster's certificates (overrides may name another directory or turn TLS off).
+    settings.put("skiff.cluster.tls.dir", TestTls.dir().toString());
     settings.putAll(overrides);
-    Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
+    Config config = io.skiff.cluster.ClusterTls.apply(ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "skiff", config);
     try {
       Cluster cluster = Cluster.get(system);
