@@ -26,9 +26,14 @@
 #   BENCH_ROUTER_PORT=8380 BENCH_ROUTER_HTTPS_PORT=8743 BENCH_NGINX_PORT=8381
 #   BENCH_PORT_RANGE_START=34000 BENCH_PORT_RANGE_END=34099 BENCH_SKIP_BUILD=1 BENCH_OUT=<file>
 #   BENCH_JAR=<path>  run that jar instead of building one
-#   BENCH_ABLATION=1  three more targets: the hand nginx plus `proxy_buffering off`; plus the
-#                     router's proxy_set_header lines; the router's rendered nginx.conf run
-#                     standalone (ports BENCH_NGINX_PORT+1..+4; the deadline grows to fit)
+#   BENCH_NETWORK=bridge|host  the node's SKIFF_RUNTIME_NETWORK (default bridge, Skiff's default:
+#                     each app on its own Docker bridge, the router proxies to the container's
+#                     bridge address; host: containers on the node's network). The direct and
+#                     hand-nginx targets always use 127.0.0.1:<published port> (loopback only).
+#   BENCH_ABLATION=1  five more targets: the hand nginx plus `proxy_buffering off`; plus the
+#                     router's proxy_set_header lines; plus the router's access_log lines; the
+#                     router's rendered nginx.conf run standalone, with and without its access_log
+#                     (ports BENCH_NGINX_PORT+1..+6; the deadline grows to fit)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,6 +46,8 @@ SSH_PORT="${BENCH_SSH_PORT:-2422}"
 ROUTER_PORT="${BENCH_ROUTER_PORT:-8380}"
 ROUTER_HTTPS_PORT="${BENCH_ROUTER_HTTPS_PORT:-8743}"
 NGINX_PORT="${BENCH_NGINX_PORT:-8381}"
+# the node's router log listener (UDP, syslog access lines), one of the bench's own ports
+ACCESS_LOG_PORT="${BENCH_ACCESS_LOG_PORT:-$((NGINX_PORT + 9))}"
 PORT_START="${BENCH_PORT_RANGE_START:-34000}"
 PORT_END="${BENCH_PORT_RANGE_END:-34099}"
 DB="${BENCH_DB:-skiff_routerbench}"
@@ -51,17 +58,18 @@ CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 WARMUP="${BENCH_WARMUP:-3}"
 RELEASES="${BENCH_RELEASES:-5}"
 APP_KIND="${BENCH_APP:-busybox}"
+NETWORK="${BENCH_NETWORK:-bridge}"
 DEADLINE="${BENCH_DEADLINE:-290}"
 if [[ "${BENCH_ABLATION:-0}" == 1 && -z "${BENCH_DEADLINE:-}" ]]; then
-  DEADLINE=$((200 + 6 * (ROUNDS * (SECONDS_PER_RUN + 1) + WARMUP)))
+  DEADLINE=$((200 + 8 * (ROUNDS * (SECONDS_PER_RUN + 3) + WARMUP)))
 fi
 NODE_NAME=bench-node
 APP=routerbench
 DOMAIN=skiff.local
 HOST="$APP.$DOMAIN"
 STAMP="$(date -u +%Y-%m-%dT%H%MZ)"
-SUFFIX=""
-[[ "$APP_KIND" != busybox ]] && SUFFIX="-$APP_KIND"
+SUFFIX="-$NETWORK"
+[[ "$APP_KIND" != busybox ]] && SUFFIX="$SUFFIX-$APP_KIND"
 [[ "${BENCH_ABLATION:-0}" == 1 ]] && SUFFIX="$SUFFIX-ablation"
 OUT="${BENCH_OUT:-$ROOT/bench/results/router-$STAMP$SUFFIX.txt}"
 
@@ -134,10 +142,12 @@ ms() { date +%s%3N; }
 now_ms() { NOW=$((${EPOCHREALTIME/./} / 1000)); } # without a fork (bash 5)
 
 for p in "$API_PORT" "$CLUSTER_PORT" "$MANAGEMENT_PORT" "$SSH_PORT" "$ROUTER_PORT" "$ROUTER_HTTPS_PORT" "$NGINX_PORT" \
-  "$((NGINX_PORT + 1))" "$((NGINX_PORT + 2))" "$((NGINX_PORT + 3))" "$((NGINX_PORT + 4))"; do
+  "$((NGINX_PORT + 1))" "$((NGINX_PORT + 2))" "$((NGINX_PORT + 3))" "$((NGINX_PORT + 4))" "$((NGINX_PORT + 5))" \
+  "$((NGINX_PORT + 6))" "$((NGINX_PORT + 7))"; do
   if port_busy "$p"; then log "port $p on 127.0.0.1 is already in use; set BENCH_*_PORT"; exit 1; fi
 done
 case "$APP_KIND" in busybox | nginx) ;; *) log "BENCH_APP must be busybox or nginx"; exit 2 ;; esac
+case "$NETWORK" in bridge | host) ;; *) log "BENCH_NETWORK must be bridge or host"; exit 2 ;; esac
 
 # ---- what the run needs: PostgreSQL, Docker, nginx, wrk ----
 # shellcheck source=../bin/lib/postgres.sh
@@ -261,7 +271,7 @@ mkdir -p "$WORK/data"
 . bin/lib/tls.sh
 skiff_tls_ensure "$WORK/tls"
 log "starting Skiff (API $API_PORT, router $ROUTER_PORT, containers $PORT_START-$PORT_END)"
-SKIFF_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SKIFF_DB_USER=skiff SKIFF_DB_PASSWORD=skiff \
+SKIFF_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SKIFF_DB_USER=skiff SKIFF_DB_PASSWORD_FILE="$(skiff_secret_ensure db-password)" \
 SKIFF_API_HOST=127.0.0.1 SKIFF_API_PORT="$API_PORT" \
 SKIFF_CLUSTER_HOST=127.0.0.1 SKIFF_CLUSTER_PORT="$CLUSTER_PORT" \
 SKIFF_MANAGEMENT_HOST=127.0.0.1 SKIFF_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
@@ -269,7 +279,7 @@ SKIFF_SSH_HOST=127.0.0.1 SKIFF_SSH_PORT="$SSH_PORT" \
 SKIFF_ROUTER_HOST=127.0.0.1 SKIFF_ROUTER_PORT="$ROUTER_PORT" SKIFF_ROUTER_HTTPS_PORT="$ROUTER_HTTPS_PORT" \
 SKIFF_NODE_NAME="$NODE_NAME" SKIFF_PORT_RANGE_START="$PORT_START" SKIFF_PORT_RANGE_END="$PORT_END" \
 SKIFF_PLATFORM_DOMAIN="$DOMAIN" SKIFF_ROLES=controller,runtime,router SKIFF_REGISTRY_MANAGED=off \
-SKIFF_DATA_DIR="$WORK/data" SKIFF_CLUSTER_TLS_DIR="$WORK/tls" \
+SKIFF_DATA_DIR="$WORK/data" SKIFF_CLUSTER_TLS_DIR="$WORK/tls" SKIFF_RUNTIME_NETWORK="$NETWORK" SKIFF_ROUTER_ACCESS_LOG_SYSLOG_PORT="$ACCESS_LOG_PORT" \
   java -Xms512m -Xmx1g -Dconfig.file="$WORK/node.conf" -jar "$WORK/node.jar" >"$WORK/skiff.log" 2>&1 &
 NODE_PID=$!
 STARTED_PIDS+=("$NODE_PID:skiff node")
@@ -390,20 +400,40 @@ if [[ "${BENCH_ABLATION:-0}" == 1 ]]; then
             proxy_set_header X-Forwarded-Port $server_port;
             proxy_set_header X-Request-Id $skiff_request_id;
 '
+  # The hand config plus the router's access log exactly as the router writes it (its log_format,
+  # the request-id map it uses, and the app server's `set $skiff_app` + access_log lines): the
+  # lines reach the node's router log listener like the router's own.
+  rconf="$WORK/data/router/nginx.conf"
+  hand_nginx nginx-accesslog "$((NGINX_PORT + 5))" "$(grep -E '^ *log_format ' "$rconf")
+$(awk '/^ *map \$http_x_request_id/ {f = 1} f {print} f && /^ *}/ {exit}' "$rconf")
+" "$(grep -E '^ *(set \$skiff_app |access_log )' "$rconf" | grep -v 'access_log off')
+"
   # The router's own rendered nginx.conf, run standalone (own prefix and ports): tells a cost of
-  # the config apart from a cost of how the node runs nginx.
-  copy="$WORK/router-copy"
-  mkdir -p "$copy"
-  sed -e "s|$WORK/data/router|$copy|g" -e "s|127.0.0.1:$ROUTER_PORT|127.0.0.1:$((NGINX_PORT + 3))|g" \
-    -e "s|127.0.0.1:$ROUTER_HTTPS_PORT|127.0.0.1:$((NGINX_PORT + 4))|g" "$WORK/data/router/nginx.conf" >"$copy/nginx.conf"
-  "$NGINX_BIN" -p "$copy" -c "$copy/nginx.conf" -t >/dev/null 2>&1 || "$NGINX_BIN" -p "$copy" -c "$copy/nginx.conf" -t
-  "$NGINX_BIN" -p "$copy" -c "$copy/nginx.conf" >"$copy/out.log" 2>&1 &
-  STARTED_PIDS+=("$!:router-copy nginx")
-  PROXY_PID[router-copy]=$!
-  TARGETS+=(nginx-unbuffered nginx-headers router-copy)
-  URL[router-copy]="http://127.0.0.1:$((NGINX_PORT + 3))/"
-  HDR[router-copy]="Host: $HOST"
+  # the config apart from a cost of how the node runs nginx; and the same without its access_log.
+  # Upstream: the published port on loopback, like the hand nginx (only the node's router talks
+  # to a container's bridge address).
+  for variant in router-copy router-copy-nolog; do
+    copy="$WORK/$variant"
+    port=$((NGINX_PORT + 3))
+    [[ "$variant" == router-copy-nolog ]] && port=$((NGINX_PORT + 6))
+    mkdir -p "$copy"
+    sed -e "s|$WORK/data/router|$copy|g" -e "s|127.0.0.1:$ROUTER_PORT|127.0.0.1:$port|g" \
+      -e "s|127.0.0.1:$ROUTER_HTTPS_PORT ssl|127.0.0.1:$((port + 1)) ssl|g" \
+      -e "/^ *upstream app-$APP /,/}/ s|^\( *server \).*;|\1127.0.0.1:$CPORT;|" "$rconf" >"$copy/nginx.conf"
+    [[ "$variant" == router-copy-nolog ]] && sed -i -e '/access_log syslog:/d' "$copy/nginx.conf"
+    "$NGINX_BIN" -p "$copy" -c "$copy/nginx.conf" -t >/dev/null 2>&1 || "$NGINX_BIN" -p "$copy" -c "$copy/nginx.conf" -t
+    "$NGINX_BIN" -p "$copy" -c "$copy/nginx.conf" >"$copy/out.log" 2>&1 &
+    STARTED_PIDS+=("$!:$variant nginx")
+    PROXY_PID[$variant]=$!
+    URL[$variant]="http://127.0.0.1:$port/"
+    HDR[$variant]="Host: $HOST"
+  done
+  TARGETS+=(nginx-unbuffered nginx-headers nginx-accesslog router-copy router-copy-nolog)
+  URL[nginx-accesslog]="http://127.0.0.1:$((NGINX_PORT + 5))/"
+  HDR[nginx-accesslog]="Host: 127.0.0.1:$((NGINX_PORT + 5))"
+  LABEL[nginx-accesslog]="hand nginx + the router's access_log"
   LABEL[router-copy]="the router's rendered nginx.conf, run standalone"
+  LABEL[router-copy-nolog]="the router's rendered nginx.conf, standalone, without its access_log"
   URL[nginx-unbuffered]="http://127.0.0.1:$((NGINX_PORT + 1))/"
   HDR[nginx-unbuffered]="Host: 127.0.0.1:$((NGINX_PORT + 1))"
   LABEL[nginx-unbuffered]="hand nginx + proxy_buffering off"
@@ -424,11 +454,13 @@ for t in "${TARGETS[@]}"; do
 done
 
 cp "$WORK/data/router/nginx.conf" "$WORK/router-nginx.conf"
+ROUTER_UPSTREAM=$(awk -v u="app-$APP" '$1 == "upstream" && $2 == u {f = 1} f && $1 == "server" {sub(";", "", $2); print $2; exit}' "$WORK/router-nginx.conf")
 raw "# Router benchmark, $STAMP UTC"
-raw "source: $SOURCE_DESC; app: $APP_KIND ($IMAGE); $(nproc) cores; $(uptime)"
+raw "source: $SOURCE_DESC; app: $APP_KIND ($IMAGE); network: $NETWORK (SKIFF_RUNTIME_NETWORK); $(nproc) cores; $(uptime)"
 raw "wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, $ROUNDS rounds, warm-up ${WARMUP}s per target"
 raw "web: $WEB"
-raw "container 127.0.0.1:$CPORT (host pid $APP_PID); hand nginx 127.0.0.1:$NGINX_PORT; router 127.0.0.1:$ROUTER_PORT (Host $HOST)"
+raw "container published on 127.0.0.1:$CPORT (host pid $APP_PID), the router's upstream $ROUTER_UPSTREAM; hand nginx 127.0.0.1:$NGINX_PORT → 127.0.0.1:$CPORT; router 127.0.0.1:$ROUTER_PORT (Host $HOST); router access lines to UDP 127.0.0.1:$ACCESS_LOG_PORT"
+raw "docker-proxy processes: $(pgrep -c -x docker-proxy || true)"
 raw "build (POST /builds → 201) took $((t1 - t0)) ms"
 raw ""
 
@@ -519,17 +551,18 @@ run_wrk() { # target seconds → one line of figures (see the read below); wrk's
   absent=$(grep -c '^0' "$WORK/routes.samples" || true)
   rewrites=$(($(awk '{print $2}' "$WORK/routes.samples" | sort -u | wc -l) - 1))
   statuses=$(awk '/^statuses:/ {$1 = ""; gsub(/^ /, ""); gsub(/ /, ","); print}' <<<"$out")
-  local proxy_us app_us node_cores
+  local proxy_us app_us node_cores node_us
   proxy_us=$(awk -v t="$((p1 - p0))" -v u="$TICK_US" -v n="${total:-0}" -v has="$ppid" 'BEGIN { if (has == "" || n == 0) print "-"; else printf "%.1f", t * u / n }')
   app_us=$(awk -v t="$((a1 - a0))" -v u="$TICK_US" -v n="${total:-0}" 'BEGIN { if (n == 0) print "-"; else printf "%.1f", t * u / n }')
   node_cores=$(awk -v t="$((n1 - n0))" -v u="$TICK_US" -v d="$d" 'BEGIN { printf "%.2f", t * u / 1000000 / d }')
-  echo "$rps $p50 $p99 ${non2xx:-0} ${errs:-0} ${total:-0} $absent/$(wc -l <"$WORK/routes.samples") $((rewrites < 0 ? 0 : rewrites)) ${statuses:-none} $proxy_us $app_us $node_cores $((o1 - o0))"
+  node_us=$(awk -v t="$((n1 - n0))" -v u="$TICK_US" -v n="${total:-0}" 'BEGIN { if (n == 0) print "-"; else printf "%.1f", t * u / n }')
+  echo "$rps $p50 $p99 ${non2xx:-0} ${errs:-0} ${total:-0} $absent/$(wc -l <"$WORK/routes.samples") $((rewrites < 0 ? 0 : rewrites)) ${statuses:-none} $proxy_us $app_us $node_cores $((o1 - o0)) $node_us"
 }
 
 # ---- throughput and latency ----
 log "warm-up: ${WARMUP}s per target"
 for t in "${TARGETS[@]}"; do run_wrk "$t" "$WARMUP" >/dev/null; done
-declare -A RPS P50 P99 BAD ALL CODES PCPU ACPU ROUND_RPS
+declare -A RPS P50 P99 BAD ALL CODES PCPU ACPU NCPU ROUND_RPS ROUND_PCPU
 OUTSIDE=()
 for r in $(seq 1 "$ROUNDS"); do
   # rotate the order each round, so that no target always runs first or last
@@ -539,8 +572,10 @@ for r in $(seq 1 "$ROUNDS"); do
     outside=$(busy_cores)
     OUTSIDE+=("$outside")
     log "round $r: $t (${SECONDS_PER_RUN}s; $outside cores busy just before)"
-    read -r rps p50 p99 non2xx errs total absent rewrites statuses proxy_us app_us node_cores overflows < <(run_wrk "$t" "$SECONDS_PER_RUN")
+    read -r rps p50 p99 non2xx errs total absent rewrites statuses proxy_us app_us node_cores overflows node_us < <(run_wrk "$t" "$SECONDS_PER_RUN")
     PCPU[$t]+="$proxy_us "
+    ROUND_PCPU[$t:$r]=$proxy_us
+    NCPU[$t]+="$node_us "
     ACPU[$t]+="$app_us "
     # throughput counts 200s only (a 503 from a router without a backend is fast and would inflate it)
     ok=$(tr ',' '\n' <<<"$statuses" | awk -F= '$1 == 200 {print $2}')
@@ -552,7 +587,7 @@ for r in $(seq 1 "$ROUNDS"); do
     BAD[$t]=$((${BAD[$t]:-0} + non2xx + errs))
     [[ "$statuses" == "200=$total" || "$statuses" == none ]] || CODES[$t]+="${CODES[$t]:+; }$statuses"
     ALL[$t]=$((${ALL[$t]:-0} + total))
-    raw "## round $r, $t: ${URL[$t]} (${HDR[$t]}) → $rps req/s answered 200, p50 $p50 ms, p99 $p99 ms; statuses $statuses, socket errors $errs; router's nginx.conf: $absent samples without a backend, rewritten $rewrites times; CPU per request: proxy $proxy_us µs, app $app_us µs; Skiff JVM $node_cores cores; accept queue overflows (whole machine) $overflows; cores busy in the second before: $outside"
+    raw "## round $r, $t: ${URL[$t]} (${HDR[$t]}) → $rps req/s answered 200, p50 $p50 ms, p99 $p99 ms; statuses $statuses, socket errors $errs; router's nginx.conf: $absent samples without a backend, rewritten $rewrites times; CPU per request: proxy $proxy_us µs, app $app_us µs; Skiff JVM $node_cores cores ($node_us µs per request); accept queue overflows (whole machine) $overflows; cores busy in the second before: $outside"
     cat "$WORK/wrk.last" >>"$WORK/raw.txt"
     if ((non2xx > 0)); then
       raw "router's error.log (last lines): $(tail -n 5 "$WORK/data/router/error.log" 2>/dev/null | tr '\n' '|')"
@@ -564,7 +599,7 @@ done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 maxof() { printf '%s\n' "$@" | sort -g | tail -n 1; }
-declare -A MRPS MP50 MP99 MPCPU MACPU
+declare -A MRPS MP50 MP99 MPCPU MACPU MNCPU
 for t in "${TARGETS[@]}"; do
   # shellcheck disable=SC2086
   MRPS[$t]=$(median ${RPS[$t]})
@@ -576,6 +611,8 @@ for t in "${TARGETS[@]}"; do
   MPCPU[$t]=$([[ "$t" == direct ]] && echo "–" || median ${PCPU[$t]})
   # shellcheck disable=SC2086
   MACPU[$t]=$(median ${ACPU[$t]})
+  # shellcheck disable=SC2086
+  MNCPU[$t]=$(median ${NCPU[$t]})
 done
 
 # ---- release to serving ----
@@ -635,14 +672,14 @@ raw ""
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 fmt() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
 {
-  echo "### Router benchmark — $STAMP UTC, $(nproc) cores, $SOURCE_DESC, app: $APP_KIND"
+  echo "### Router benchmark — $STAMP UTC, $(nproc) cores, $SOURCE_DESC, app: $APP_KIND, network: $NETWORK (router upstream $ROUTER_UPSTREAM; direct and hand nginx 127.0.0.1:$CPORT)"
   echo
   echo "wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency; medians of $ROUNDS interleaved runs per target"
   echo
-  echo "| target | req/s (200s) | p50 ms | p99 ms | proxy CPU µs/req | app CPU µs/req | runs (req/s) | non-200 + socket errors |"
-  echo "|---|---:|---:|---:|---:|---:|---|---:|"
+  echo "| target | req/s (200s) | p50 ms | p99 ms | proxy CPU µs/req | app CPU µs/req | Skiff JVM CPU µs/req | runs (req/s) | runs (proxy µs/req) | non-200 + socket errors |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|---|---:|"
   for t in "${TARGETS[@]}"; do
-    echo "| ${LABEL[$t]} | $(fmt "${MRPS[$t]}") | ${MP50[$t]} | ${MP99[$t]} | ${MPCPU[$t]} | ${MACPU[$t]} | ${RPS[$t]}| ${BAD[$t]} of ${ALL[$t]}${CODES[$t]:+ (${CODES[$t]})} |"
+    echo "| ${LABEL[$t]} | $(fmt "${MRPS[$t]}") | ${MP50[$t]} | ${MP99[$t]} | ${MPCPU[$t]} | ${MACPU[$t]} | ${MNCPU[$t]} | ${RPS[$t]}| ${PCPU[$t]}| ${BAD[$t]} of ${ALL[$t]}${CODES[$t]:+ (${CODES[$t]})} |"
   done
   echo
   echo "Cores busy in the second before each measured run (other jobs on the machine): median $(median "${OUTSIDE[@]}"), max $(maxof "${OUTSIDE[@]}")."
@@ -651,9 +688,13 @@ fmt() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
   echo
   echo "router ÷ nginx: throughput $(ratio "${MRPS[router]}" "${MRPS[nginx]}") (target ≥ 1.00), p99 $(ratio "${MP99[router]}" "${MP99[nginx]}") (target ≤ 1.20), proxy CPU per request $(ratio "${MPCPU[router]}" "${MPCPU[nginx]}"); router ÷ direct: throughput $(ratio "${MRPS[router]}" "${MRPS[direct]}")"
   paired=()
-  for r in $(seq 1 "$ROUNDS"); do paired+=("$(ratio "${ROUND_RPS[router:$r]}" "${ROUND_RPS[nginx:$r]}")"); done
+  cpaired=()
+  for r in $(seq 1 "$ROUNDS"); do
+    paired+=("$(ratio "${ROUND_RPS[router:$r]}" "${ROUND_RPS[nginx:$r]}")")
+    cpaired+=("$(ratio "${ROUND_PCPU[router:$r]}" "${ROUND_PCPU[nginx:$r]}")")
+  done
   echo
-  echo "router ÷ nginx throughput within each round: ${paired[*]} (median $(median "${paired[@]}"))"
+  echo "router ÷ nginx within each round: throughput ${paired[*]} (median $(median "${paired[@]}")); proxy CPU per request ${cpaired[*]} (median $(median "${cpaired[@]}"))"
   echo
   echo "| release to serving ($RELEASES config changes) | median ms | max ms | all |"
   echo "|---|---:|---:|---|"

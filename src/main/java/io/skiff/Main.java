@@ -142,10 +142,16 @@ public final class Main {
     });
   }
 
-  /** The router's request lines (nginx access_log over loopback syslog) into the apps' logs; before nginx starts. */
+  /** The router's request lines (nginx's buffered access_log file, or loopback syslog) into the apps' logs; before nginx starts. */
   private static void startRouterLog(ActorSystem<?> system, LoggerClient logs) {
     io.skiff.router.RouterSettings router = io.skiff.router.RouterSettings.create(system);
     if (!router.accessLogEnabled()) return;
+    if (router.accessLog() == io.skiff.router.RouterSettings.AccessLog.FILE) {
+      RouterLogListener listener = RouterLogListener.tail(router.accessLogFile(),
+          () -> io.skiff.router.RouterAccessLogFile.reopen(router), router.accessLogKey(), system.address().hostPort(), logs.sink());
+      system.getWhenTerminated().thenRun(listener::close);
+      return;
+    }
     try {
       RouterLogListener listener = RouterLogListener.start(router.accessLogSyslogPort(), router.accessLogKey(),
           system.address().hostPort(), logs.sink());

@@ -7,7 +7,13 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -37,6 +43,15 @@ import org.slf4j.LoggerFactory;
  * send to loopback too. Datagrams that fail any of this, are not the router's JSON, or name no
  * valid app are counted and dropped ({@link #stats()}).
  *
+ * <p>Or, with the router's {@code access_log <file> … buffer=64k flush=1s} ({@link #tail}): the
+ * same JSON lines, without the syslog header, read from the file nginx appends to (one read per
+ * poll instead of one datagram per request). The file is only writable by nginx (root's master
+ * opens it), and its lines carry the key all the same. When it has grown past {@code rotateBytes}
+ * the listener renames it to {@code <file>.1}, asks nginx to reopen its logs (SIGUSR1: nginx
+ * flushes its buffers into the renamed file and opens a new one), reads the renamed file to its
+ * end once nothing was added for a while, deletes it and goes on with the new file. Lines an old
+ * worker still writes after that (a worker finishing long requests after a reload) are lost.
+ *
  * <p>Delivery is best effort, like UDP: one thread receives and parses into a bounded queue (full:
  * dropped and counted), another hands batches to {@code deliver} and waits for each, retrying a
  * failed batch a few times before dropping it (counted). Lines are numbered per listener
@@ -52,6 +67,15 @@ public final class RouterLogListener implements AutoCloseable {
   private static final int TRIES = 3;
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REPORT_INTERVAL = Duration.ofSeconds(10);
+  /** Longest line read from the file; a longer one is dropped (MALFORMED). */
+  private static final int MAX_FILE_LINE = 64 * 1024;
+  public static final long DEFAULT_ROTATE_BYTES = 64L << 20;
+  /** How often the file is read (nginx flushes at least every second). */
+  private static final long FILE_POLL_MS = 200;
+  /** After the reopen signal, the renamed file is read until it has not grown for this long. */
+  private static final long ROTATED_QUIET_MS = 3000;
+  /** ... but no longer than this (nginx did not reopen: its next reload or start opens a new file). */
+  private static final long ROTATED_MAX_MS = 60_000;
 
   /** Why a datagram did not become a stored line. */
   public enum Drop {
@@ -97,13 +121,19 @@ public final class RouterLogListener implements AutoCloseable {
   private RouterLogListener(
       DatagramChannel channel, String key, String node, Function<List<LogLine>, ? extends CompletionStage<?>> deliver,
       int queueSize) {
+    this(channel, key, node, deliver, queueSize, null);
+  }
+
+  private RouterLogListener(
+      DatagramChannel channel, String key, String node, Function<List<LogLine>, ? extends CompletionStage<?>> deliver,
+      int queueSize, Runnable fileReader) {
     this.channel = channel;
     this.key = key.getBytes(StandardCharsets.UTF_8);
     this.sender = "router:" + node;
     this.deliver = deliver;
     this.queue = new ArrayBlockingQueue<>(queueSize);
     for (int i = 0; i < drops.length; i++) drops[i] = new LongAdder();
-    receiver = new Thread(this::receive, "skiff-router-log-udp");
+    receiver = fileReader != null ? new Thread(fileReader, "skiff-router-log-file") : new Thread(this::receive, "skiff-router-log-udp");
     delivery = new Thread(this::deliverLoop, "skiff-router-log-delivery");
     receiver.setDaemon(true);
     delivery.setDaemon(true);
@@ -140,7 +170,34 @@ public final class RouterLogListener implements AutoCloseable {
     return l;
   }
 
+  /**
+   * Reads the router's lines from {@code file} (nginx's buffered access_log), from its current end
+   * (or its start, when it appears later). {@code reopen} asks nginx to reopen its logs after the
+   * file was renamed (it may do nothing when nginx is not running: nginx creates the file when it
+   * starts).
+   */
+  public static RouterLogListener tail(Path file, Runnable reopen, String key, String node, LogSink sink) {
+    return tail(file, reopen, DEFAULT_ROTATE_BYTES, key, node, sink::deliver, DEFAULT_QUEUE_SIZE);
+  }
+
+  public static RouterLogListener tail(
+      Path file, Runnable reopen, long rotateBytes, String key, String node,
+      Function<List<LogLine>, ? extends CompletionStage<?>> deliver, int queueSize) {
+    if (key == null || key.isEmpty()) throw new IllegalArgumentException("an access-log key is required");
+    if (queueSize < 1) throw new IllegalArgumentException("queueSize must be positive");
+    RouterLogListener[] self = new RouterLogListener[1];
+    RouterLogListener l = new RouterLogListener(null, key, node, deliver, queueSize,
+        () -> self[0].tailLoop(file, reopen, rotateBytes));
+    self[0] = l;
+    l.receiver.start();
+    l.delivery.start();
+    log.info("router log listener reading {}", file);
+    return l;
+  }
+
+  /** The UDP address (null when reading the file). */
   public InetSocketAddress address() {
+    if (channel == null) return null;
     try {
       return (InetSocketAddress) channel.getLocalAddress();
     } catch (IOException e) {
@@ -171,6 +228,131 @@ public final class RouterLogListener implements AutoCloseable {
     }
   }
 
+  private void tailLoop(Path file, Runnable reopen, long rotateBytes) {
+    Path rotated = file.resolveSibling(file.getFileName() + ".1");
+    FileChannel in = null;
+    boolean fromEnd = true; // lines already in the file at start were the previous node's
+    boolean draining = false; // reading the renamed file after the reopen signal
+    long lastGrowth = 0, rotatedAt = 0;
+    ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+    byte[] partial = new byte[MAX_FILE_LINE];
+    int[] partialLength = {0};
+    try {
+      while (!closed) {
+        try {
+          if (in == null) {
+            try {
+              in = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (NoSuchFileException notYet) {
+              fromEnd = false;
+              sleep(FILE_POLL_MS);
+              continue;
+            }
+            if (fromEnd) in.position(in.size());
+            fromEnd = false;
+            partialLength[0] = 0;
+          }
+          buf.clear();
+          int n = in.read(buf);
+          if (n > 0) {
+            lines(buf.array(), n, partial, partialLength);
+            lastGrowth = System.nanoTime();
+            continue; // read on while there is more
+          }
+          if (draining) {
+            boolean stuck = System.nanoTime() - rotatedAt > ROTATED_MAX_MS * 1_000_000L;
+            if (stuck) log.warn("router log file {}: still written to {} s after the reopen signal; going on with the new file", rotated, ROTATED_MAX_MS / 1000);
+            if (stuck || System.nanoTime() - lastGrowth > ROTATED_QUIET_MS * 1_000_000L) {
+              in.close();
+              in = null;
+              Files.deleteIfExists(rotated);
+              draining = false;
+            } else {
+              sleep(FILE_POLL_MS);
+            }
+          } else if (in.position() >= rotateBytes) {
+            Files.move(file, rotated, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            reopen.run();
+            draining = true;
+            lastGrowth = rotatedAt = System.nanoTime();
+          } else {
+            sleep(FILE_POLL_MS);
+          }
+        } catch (ClosedChannelException stopped) {
+          return;
+        } catch (IOException | RuntimeException e) {
+          if (closed) return;
+          log.warn("router log file {}: {}", file, e.toString());
+          if (in != null) {
+            try {
+              in.close();
+            } catch (IOException ignored) {
+              // reopened below
+            }
+            in = null;
+            draining = false;
+          }
+          sleep(1000);
+        }
+      }
+    } catch (InterruptedException stopped) {
+      // closed
+    } finally {
+      if (in != null) {
+        try {
+          in.close();
+        } catch (IOException ignored) {
+          // nothing to do
+        }
+      }
+    }
+  }
+
+  private void sleep(long ms) throws InterruptedException {
+    if (!closed) Thread.sleep(ms);
+  }
+
+  /** Splits what was read into lines; a line's start left over from the last read is in {@code partial}. */
+  private void lines(byte[] b, int n, byte[] partial, int[] partialLength) {
+    long now = SyslogIngest.SYSTEM_CLOCK.getAsLong();
+    int start = 0;
+    for (int i = 0; i < n; i++) {
+      if (b[i] != '\n') continue;
+      LogLine line;
+      if (partialLength[0] == 0) {
+        line = fileLine(b, start, i - start, now);
+      } else {
+        int len = partialLength[0] + i - start;
+        if (partialLength[0] < 0 || len > MAX_FILE_LINE) {
+          line = fileLine(b, 0, -1, now);
+        } else {
+          System.arraycopy(b, start, partial, partialLength[0], i - start);
+          line = fileLine(partial, 0, len, now);
+        }
+        partialLength[0] = 0;
+      }
+      if (line != null && !queue.offer(line)) drop(Drop.QUEUE_FULL);
+      start = i + 1;
+    }
+    if (start < n) {
+      int len = n - start;
+      if (partialLength[0] < 0 || partialLength[0] + len > MAX_FILE_LINE) {
+        partialLength[0] = -1; // too long: dropped when its end comes
+      } else {
+        System.arraycopy(b, start, partial, partialLength[0], len);
+        partialLength[0] += len;
+      }
+    }
+  }
+
+  /** One line of the file (nginx's JSON, no syslog header), or null (counted). Only the receiver thread calls this. */
+  LogLine fileLine(byte[] b, int offset, int length, long receivedNanos) {
+    datagrams.increment();
+    long n = ++seq;
+    if (length <= 0) return drop(Drop.MALFORMED);
+    return accessLine(new String(b, offset, length, StandardCharsets.UTF_8), n, receivedNanos);
+  }
+
   /** One datagram's line, or null (counted). Only the receiver thread calls this. */
   LogLine line(byte[] b, int length, SocketAddress from, long receivedNanos) {
     datagrams.increment();
@@ -181,9 +363,13 @@ public final class RouterLogListener implements AutoCloseable {
     if (length > MAX_DATAGRAM || length == 0) return drop(Drop.MALFORMED);
     ParseResult r = parser.parse(b, 0, length, false, receivedNanos);
     if (!(r instanceof SyslogMessage m) || m.rfc() != 3164 || !TAG.equals(m.appName())) return drop(Drop.MALFORMED);
+    return accessLine(m.message(), n, receivedNanos);
+  }
+
+  private LogLine accessLine(String json, long n, long receivedNanos) {
     RouterAccess access;
     try {
-      access = RouterAccess.parse(m.message());
+      access = RouterAccess.parse(json);
     } catch (RouterAccess.MalformedAccessLine e) {
       return drop(Drop.MALFORMED);
     }
@@ -252,7 +438,8 @@ public final class RouterLogListener implements AutoCloseable {
   public void close() {
     closed = true;
     try {
-      channel.close();
+      if (channel != null) channel.close();
+      else receiver.interrupt();
     } catch (IOException e) {
       log.warn("closing the router log socket", e);
     }

@@ -31,6 +31,11 @@ record NginxLayout(Path prefix) {
     return prefix.resolve("nginx.pid");
   }
 
+  /** The per-request lines for the node ({@code RouterSettings.AccessLog.FILE}); rotated by the node. */
+  Path accessLog() {
+    return prefix.resolve("access.log");
+  }
+
   Path errorLog() {
     return prefix.resolve("error.log");
   }

@@ -141,6 +141,22 @@ final class NginxProcess {
     }
   }
 
+  /**
+   * SIGUSR1 to our running master: nginx reopens its log files (flushing its buffers into the old
+   * ones first). False when no master of ours runs or the signal failed.
+   */
+  boolean reopenLogs() throws IOException, InterruptedException {
+    Optional<ProcessHandle> master = readPid().flatMap(ProcessHandle::of).filter(this::isOurNginx);
+    if (master.isEmpty()) return false;
+    Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(master.get().pid()))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      kill.destroyForcibly();
+      return false;
+    }
+    return kill.exitValue() == 0;
+  }
+
   private Optional<Long> readPid() throws IOException {
     try {
       return Optional.of(Long.parseLong(Files.readString(layout.pidFile()).trim()));

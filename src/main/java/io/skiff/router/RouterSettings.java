@@ -12,9 +12,13 @@ import java.util.regex.Pattern;
  * files ({@code <data-dir>/router}). Names that end up in nginx.conf are checked here, so a bad
  * setting stops the router with a clear message instead of producing a broken config.
  *
- * <p>{@code accessLogSyslogPort}: the loopback UDP port nginx sends one syslog datagram per
- * request to (the router log listener, {@code io.skiff.logger.RouterLogListener}), or {@link
- * #ACCESS_LOG_OFF}. {@code accessLogKey}: a secret nginx writes into every such line and the
+ * <p>{@code accessLog}: how the router's per-request lines reach the router log listener ({@code
+ * io.skiff.logger.RouterLogListener}): {@link AccessLog#FILE} (the default), nginx appends them to
+ * {@link #accessLogFile()} through a 64 KiB buffer flushed at least every second and the node
+ * tails that file; {@link AccessLog#SYSLOG}, one UDP datagram per request to 127.0.0.1:{@code
+ * accessLogSyslogPort} (nginx cannot buffer syslog: a datagram, a system call and a wake-up of the
+ * listener per request, which on a small machine cost the router a third of its throughput); or
+ * {@link AccessLog#OFF}. {@code accessLogKey}: a secret nginx writes into every such line and the
  * listener requires, so a process on the same host (app containers run on host networking) cannot
  * forge router lines by sending to that port; by default one random key per JVM ({@link
  * #PROCESS_ACCESS_LOG_KEY}), which is what the router's nginx and a listener started in the same
@@ -33,9 +37,20 @@ public record RouterSettings(
     Duration reloadDelay,
     Path dir,
     int accessLogSyslogPort,
-    String accessLogKey) {
+    String accessLogKey,
+    AccessLog accessLog) {
   /** {@link #accessLogSyslogPort} when nginx logs no requests. */
   public static final int ACCESS_LOG_OFF = -1;
+
+  /** How nginx hands its per-request lines to the node ({@code skiff.router.access-log}). */
+  public enum AccessLog {
+    /** No per-request lines. */
+    OFF,
+    /** Buffered writes to {@link #accessLogFile()}, tailed by the node. */
+    FILE,
+    /** One syslog datagram per request to 127.0.0.1:{@link #accessLogSyslogPort()}. */
+    SYSLOG
+  }
   /** This JVM's access-log key: 128 random bits, hex. */
   public static final String PROCESS_ACCESS_LOG_KEY = randomKey();
   private static final Pattern KEY = Pattern.compile("[0-9a-f]{32,128}");
@@ -50,6 +65,8 @@ public record RouterSettings(
     requirePort("port", port);
     requirePort("https-port", httpsPort);
     if (accessLogSyslogPort != ACCESS_LOG_OFF) requirePort("access-log-syslog-port", accessLogSyslogPort);
+    if (accessLog == null) accessLog = accessLogSyslogPort == ACCESS_LOG_OFF ? AccessLog.OFF : AccessLog.SYSLOG;
+    if (accessLog == AccessLog.SYSLOG && accessLogSyslogPort == ACCESS_LOG_OFF) accessLog = AccessLog.OFF;
     if (!KEY.matcher(accessLogKey).matches()) throw new IllegalArgumentException("the access-log key must be 32-128 hex digits");
     if (bodySize < 0) throw new IllegalArgumentException("skiff.router.body-size must not be negative");
     if (!SAFE_PATH.matcher(dir.toString()).matches()) {
@@ -62,17 +79,34 @@ public record RouterSettings(
       String platformDomain, String host, int port, int httpsPort, String nginxBinary, Duration connectTimeout,
       Duration readTimeout, Duration sendTimeout, long bodySize, Duration reloadDelay, Path dir) {
     this(platformDomain, host, port, httpsPort, nginxBinary, connectTimeout, readTimeout, sendTimeout, bodySize,
-        reloadDelay, dir, ACCESS_LOG_OFF, PROCESS_ACCESS_LOG_KEY);
+        reloadDelay, dir, ACCESS_LOG_OFF, PROCESS_ACCESS_LOG_KEY, AccessLog.OFF);
   }
 
-  /** Whether nginx sends one syslog datagram per request to 127.0.0.1:{@link #accessLogSyslogPort}. */
+  /** Whether nginx logs each request of an app for the router log listener (to the file or by syslog). */
   public boolean accessLogEnabled() {
-    return accessLogSyslogPort != ACCESS_LOG_OFF;
+    return accessLog != AccessLog.OFF;
   }
 
+  /** Where nginx appends the per-request lines with {@link AccessLog#FILE} (and the node reads them). */
+  public Path accessLogFile() {
+    return new NginxLayout(dir).accessLog();
+  }
+
+  /** nginx's pid file, for signalling it to reopen {@link #accessLogFile()} after the node rotated it. */
+  public Path nginxPidFile() {
+    return new NginxLayout(dir).pidFile();
+  }
+
+  /** One syslog datagram per request to 127.0.0.1:{@code port}. */
   public RouterSettings withAccessLogSyslogPort(int port) {
     return new RouterSettings(platformDomain, host, this.port, httpsPort, nginxBinary, connectTimeout, readTimeout,
-        sendTimeout, bodySize, reloadDelay, dir, port, accessLogKey);
+        sendTimeout, bodySize, reloadDelay, dir, port, accessLogKey, AccessLog.SYSLOG);
+  }
+
+  /** Buffered per-request lines in {@link #accessLogFile()}. */
+  public RouterSettings withAccessLogFile() {
+    return new RouterSettings(platformDomain, host, this.port, httpsPort, nginxBinary, connectTimeout, readTimeout,
+        sendTimeout, bodySize, reloadDelay, dir, accessLogSyslogPort, accessLogKey, AccessLog.FILE);
   }
 
   /** The key stays out of logs. */
@@ -81,7 +115,7 @@ public record RouterSettings(
     return "RouterSettings[platformDomain=" + platformDomain + ", host=" + host + ", port=" + port + ", httpsPort=" + httpsPort
         + ", nginxBinary=" + nginxBinary + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
         + ", sendTimeout=" + sendTimeout + ", bodySize=" + bodySize + ", reloadDelay=" + reloadDelay + ", dir=" + dir
-        + ", accessLogSyslogPort=" + accessLogSyslogPort + "]";
+        + ", accessLog=" + accessLog + ", accessLogSyslogPort=" + accessLogSyslogPort + "]";
   }
 
   public static RouterSettings create(ActorSystem<?> system) {
@@ -104,7 +138,19 @@ public record RouterSettings(
         c.getDuration("reload-delay"),
         Path.of(skiff.getString("data-dir")).toAbsolutePath().resolve("router"),
         c.hasPath("access-log-syslog-port") ? c.getInt("access-log-syslog-port") : ACCESS_LOG_OFF,
-        PROCESS_ACCESS_LOG_KEY);
+        PROCESS_ACCESS_LOG_KEY,
+        accessLog(c));
+  }
+
+  /** {@code access-log = file | syslog | off}; without it, syslog when a port is set (the former setting alone). */
+  private static AccessLog accessLog(Config c) {
+    if (!c.hasPath("access-log")) return null;
+    String v = c.getString("access-log").trim().toUpperCase(Locale.ROOT);
+    try {
+      return AccessLog.valueOf(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("skiff.router.access-log must be file, syslog or off: " + c.getString("access-log"));
+    }
   }
 
   private static String randomKey() {

@@ -152,4 +152,75 @@ class RouterLogListenerTest {
       });
     }
   }
+
+  static void append(java.nio.file.Path file, String text) throws Exception {
+    java.nio.file.Files.writeString(file, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  @Test
+  void theFileIsTailedFromItsEndLinesSplitAcrossWritesAreJoinedAndForgedOnesDropped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("access.log");
+    append(file, json(KEY, "old", 200) + "\n"); // the previous node's: not read again
+    ConcurrentLinkedQueue<LogLine> got = new ConcurrentLinkedQueue<>();
+    try (RouterLogListener l = RouterLogListener.tail(file, () -> {}, 1 << 20, KEY, "n1", recording(got), 16)) {
+      assertNull(l.address());
+      Thread.sleep(500); // the listener has opened the file at its end
+      String line = json(KEY, "web", 200);
+      append(file, line.substring(0, 40));
+      Thread.sleep(300);
+      append(file, line.substring(40) + "\n" + json("ffffffffffffffffffffffffffffffff", "web", 200) + "\nnot json\n"
+          + json(KEY, "web", 404) + "\n");
+      eventually(Duration.ofSeconds(5), () -> {
+        assertEquals(4, l.stats().datagrams());
+        assertEquals(2, got.size(), got.toString());
+        return null;
+      });
+      assertEquals(List.of("web", "web"), got.stream().map(LogLine::app).toList());
+      assertEquals("at=info method=GET path=\"/p\" host=web.skiff.local request_id=r1 fwd=\"127.0.0.1\" connect=0ms service=2ms "
+          + "status=200 bytes=5 protocol=http", got.peek().message());
+      assertEquals(1, l.stats().dropped(RouterLogListener.Drop.BAD_KEY));
+      assertEquals(1, l.stats().dropped(RouterLogListener.Drop.MALFORMED));
+    }
+  }
+
+  @Test
+  void aGrownFileIsRenamedReopenedReadToItsEndAndDeleted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("access.log");
+    java.nio.file.Path rotated = dir.resolve("access.log.1");
+    java.nio.file.Files.createFile(file);
+    AtomicInteger reopens = new AtomicInteger();
+    ConcurrentLinkedQueue<LogLine> got = new ConcurrentLinkedQueue<>();
+    // The writer appends by path (as nginx does once it reopened) and, the first three times the
+    // renamed file is there, also into it (as nginx flushing its buffers into the file it had open).
+    try (RouterLogListener l = RouterLogListener.tail(file, reopens::incrementAndGet, 2000, KEY, "n1", recording(got), 1024)) {
+      Thread.sleep(300);
+      int late = 0;
+      for (int i = 0; i < 30; i++) {
+        append(file, json(KEY, "a" + i, 200) + "\n");
+        if (late < 3) try {
+          java.nio.file.Files.writeString(rotated, json(KEY, "late" + i, 200) + "\n", StandardCharsets.UTF_8,
+              java.nio.file.StandardOpenOption.APPEND);
+          late++;
+        } catch (java.nio.file.NoSuchFileException none) {
+          // not renamed (yet), or already read and deleted
+        }
+        Thread.sleep(50);
+      }
+      int lateWritten = late;
+      eventually(Duration.ofSeconds(20), () -> {
+        assertFalse(java.nio.file.Files.exists(rotated), "the renamed file is deleted once read");
+        assertEquals(30 + lateWritten, got.size(), got.toString());
+        return null;
+      });
+      assertTrue(reopens.get() >= 1, "rotated at least once (" + reopens.get() + ")");
+      assertTrue(lateWritten > 0, "the renamed file was written to after the signal");
+      for (int i = 0; i < 30; i++) {
+        String app = "a" + i;
+        assertEquals(1, got.stream().filter(x -> x.app().equals(app)).count(), app);
+      }
+      assertEquals(0, l.stats().dropped(), l.stats().toString());
+    }
+  }
 }

@@ -205,6 +205,38 @@ class NginxConfigTest {
   }
 
   @Test
+  void withTheFileEachAppsServersAppendToItThroughABuffer() {
+    String conf = new NginxConfig(SETTINGS.withAccessLogFile(), new NginxLayout(DIR), Optional.empty()).render(
+        Map.of("web", route("web", "10.0.0.1:5000"), "idle", route("idle")),
+        Map.of("secure.example.com", "web"), Map.of("secure.example.com", certFiles("secure.example.com"))).text();
+    String line = "access_log " + DIR.resolve("access.log") + " skiff_router buffer=64k flush=1s;";
+    for (String[] server : List.of(new String[] {"web.skiff.local", "web"}, new String[] {"secure.example.com;", "web"},
+        new String[] {"idle.skiff.local", "idle"})) {
+      String block = server(conf, server[0]);
+      assertTrue(block.contains("        set $skiff_app " + server[1] + ";\n"), block);
+      assertTrue(block.contains("        " + line + "\n"), block);
+    }
+    assertEquals(3, count(conf, line), conf);
+    assertFalse(conf.contains("syslog:"), conf);
+    assertTrue(conf.contains("    log_format skiff_router escape=json '{\"key\":\"" + SETTINGS.accessLogKey() + "\","), conf);
+    assertFalse(server(conf, "_;").contains("access_log"), "unknown hosts log nothing");
+  }
+
+  @Test
+  void theAccessLogTransportComesFromTheConfig() {
+    java.util.function.Function<String, RouterSettings> read = extra -> RouterSettings.fromConfig(
+        com.typesafe.config.ConfigFactory.parseString("skiff { platform-domain = skiff.local, data-dir = /tmp/skiff" + extra + " }")
+            .withFallback(com.typesafe.config.ConfigFactory.parseResources("application.conf")).resolve());
+    assertEquals(RouterSettings.AccessLog.FILE, read.apply("").accessLog(), "the default");
+    assertEquals(Path.of("/tmp/skiff/router/access.log"), read.apply("").accessLogFile());
+    assertEquals(RouterSettings.AccessLog.SYSLOG, read.apply(", router.access-log = syslog").accessLog());
+    assertEquals(RouterSettings.AccessLog.OFF, read.apply(", router.access-log = off").accessLog());
+    assertEquals(RouterSettings.AccessLog.OFF, read.apply(", router { access-log = syslog, access-log-syslog-port = -1 }").accessLog());
+    assertFalse(read.apply(", router.access-log = off").accessLogEnabled());
+    assertThrows(IllegalArgumentException.class, () -> read.apply(", router.access-log = udp"));
+  }
+
+  @Test
   void theAccessLogPortMustBeAPortOrOff() {
     assertThrows(IllegalArgumentException.class, () -> SETTINGS.withAccessLogSyslogPort(0));
     assertThrows(IllegalArgumentException.class, () -> SETTINGS.withAccessLogSyslogPort(65536));
@@ -250,11 +282,14 @@ class NginxConfigTest {
     Files.writeString(layout.conf(), conf);
     Optional<String> error = new NginxProcess("nginx", layout).validate(layout.conf());
     assertEquals(Optional.empty(), error, conf);
-    NginxConfig logging = new NginxConfig(settings.withAccessLogSyslogPort(5142), layout, WorkerUser.choose(layout.prefix()));
-    for (Map<String, AppRoute> routes : List.of(Map.of("web", route("web", "127.0.0.1:5000")), Map.<String, AppRoute>of())) {
-      conf = logging.render(routes, Map.of(), Map.of()).text();
-      Files.writeString(layout.conf(), conf);
-      assertEquals(Optional.empty(), new NginxProcess("nginx", layout).validate(layout.conf()), conf);
+    for (RouterSettings logs : List.of(settings.withAccessLogSyslogPort(5142), settings.withAccessLogFile())) {
+      NginxConfig logging = new NginxConfig(logs, layout, WorkerUser.choose(layout.prefix()));
+      for (Map<String, AppRoute> routes : List.of(Map.of("web", route("web", "127.0.0.1:5000"), "idle", route("idle")),
+          Map.<String, AppRoute>of())) {
+        conf = logging.render(routes, Map.of(), Map.of()).text();
+        Files.writeString(layout.conf(), conf);
+        assertEquals(Optional.empty(), new NginxProcess("nginx", layout).validate(layout.conf()), conf);
+      }
     }
   }
 

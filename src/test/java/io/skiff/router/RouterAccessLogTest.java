@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The router's per-request lines end to end: the rendered config, real nginx, its syslog datagrams
- * on loopback and the listener's lines at a recording sink.
+ * on loopback and the listener's lines at a recording sink ({@link RouterAccessLogFileTest}: the
+ * same through nginx's buffered access-log file).
  */
 class RouterAccessLogTest {
   @TempDir Path dir;
@@ -30,19 +31,23 @@ class RouterAccessLogTest {
   NginxProcess nginx;
   int port;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    backends = new TestBackends();
+  /** The listener for {@code settings} and the settings nginx is configured with. */
+  RouterSettings listen(RouterSettings settings) throws Exception {
     listener = RouterLogListener.start(0, RouterSettings.PROCESS_ACCESS_LOG_KEY, "node-1", batch -> {
       lines.addAll(batch);
       return CompletableFuture.completedFuture(null);
     }, 1024);
+    return settings.withAccessLogSyslogPort(listener.address().getPort());
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    backends = new TestBackends();
     NginxLayout layout = new NginxLayout(dir.resolve("router"));
     Files.createDirectories(layout.prefix());
     port = TestNode.freePort();
-    RouterSettings settings = new RouterSettings("skiff.local", "127.0.0.1", port, TestNode.freePort(), "nginx",
-        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 1 << 20, Duration.ofMillis(100), layout.prefix())
-        .withAccessLogSyslogPort(listener.address().getPort());
+    RouterSettings settings = listen(new RouterSettings("skiff.local", "127.0.0.1", port, TestNode.freePort(), "nginx",
+        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 1 << 20, Duration.ofMillis(100), layout.prefix()));
     Map<String, AppRoute> routes = Map.of(
         "alpha", new AppRoute("alpha", 1, List.of(new Backend("127.0.0.1", backends.http("alpha-a"), "n", "c"))),
         "beta", new AppRoute("beta", 1, List.of(new Backend("127.0.0.1", backends.http("beta-b"), "n", "c"))),
