@@ -185,8 +185,8 @@ final class NodeProcess implements AutoCloseable {
     }
     try (var paths = Files.walk(dataDir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // only temp files are left behind
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // only temp files are left behind (a child still exiting may remove its own files meanwhile)
     }
   }
 }
