@@ -2,8 +2,8 @@ package io.skiff.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.skiff.secrets.SecretFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -59,12 +59,11 @@ public final class ClusterTls {
 
   private static String password(Path file) {
     try {
-      String password = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (password.isEmpty()) throw new MissingCertificates("cluster TLS: " + file + " is empty; delete the directory's stores and"
-          + " run bin/skiff-node (or skiff_tls_ensure from bin/lib/tls.sh) to create them again");
-      return password;
-    } catch (IOException e) {
-      throw new MissingCertificates("cluster TLS: cannot read " + file + ": " + e.getMessage());
+      return SecretFile.read(file).orElseThrow(() -> new MissingCertificates("cluster TLS: " + file + " is empty; delete the"
+          + " directory's stores and run bin/skiff-node (or skiff_tls_ensure from bin/lib/tls.sh) to create them again"));
+    } catch (UncheckedIOException e) {
+      throw new MissingCertificates("cluster TLS: cannot read " + file + ": " + e.getCause().getMessage());
     }
   }
+
 }

@@ -1,13 +1,12 @@
 package io.skiff.registry;
 
-import static io.skiff.registry.RegistryTestSupport.buildAndPush;
+import static io.skiff.registry.RegistryTestSupport.createAndPush;
 import static io.skiff.registry.RegistryTestSupport.startWithRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.skiff.testkit.ApiClient;
 import io.skiff.testkit.TestNode;
 import io.skiff.testkit.TestRegistry;
 import java.net.URI;
@@ -39,10 +38,7 @@ class RegistryAuthTest {
   static void start() throws Exception {
     registry = "127.0.0.1:" + TestNode.freePort();
     node = startWithRegistry(registry);
-    ApiClient api = node.client();
-    ApiClient owner = api.as(api.registerAndLogin("auth-owner", "pw-auth-owner"));
-    assertEquals(201, owner.post("/v1/apps", java.util.Map.of("id", "authapp")).status()); // else the sweep deletes its images
-    buildAndPush(registry + "/authapp:v1");
+    createAndPush(node, registry, "auth-owner", List.of("authapp"));
   }
 
   @AfterAll

@@ -1,15 +1,13 @@
 package io.skiff.registry;
 
-import static io.skiff.registry.RegistryTestSupport.buildAndPush;
+import static io.skiff.registry.RegistryTestSupport.createAndPush;
 import static io.skiff.registry.RegistryTestSupport.startWithRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.skiff.testkit.ApiClient;
 import io.skiff.testkit.TestNode;
 import io.skiff.testkit.TestRegistry;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,13 +25,7 @@ class RegistryCatalogTest {
   static void start() throws Exception {
     registry = "127.0.0.1:" + TestNode.freePort();
     node = startWithRegistry(registry);
-    // Apps that exist: the node's sweep deletes the repositories of apps that do not.
-    ApiClient api = node.client();
-    ApiClient owner = api.as(api.registerAndLogin("cat-owner", "pw-cat-owner"));
-    for (String app : List.of("cata", "catb", "catc")) {
-      assertEquals(201, owner.post("/v1/apps", Map.of("id", app)).status());
-      buildAndPush(registry + "/" + app + ":v1");
-    }
+    createAndPush(node, registry, "cat-owner", List.of("cata", "catb", "catc"));
   }
 
   @AfterAll

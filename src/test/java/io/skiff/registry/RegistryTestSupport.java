@@ -31,6 +31,20 @@ final class RegistryTestSupport {
     run(List.of("docker", "--config", TestRegistry.dockerConfig(registry).toString(), "push", image));
   }
 
+  /**
+   * Creates {@code apps} (owned by a new user) and pushes a small image of each to
+   * {@code registry}: apps that exist, since the node's sweep deletes the repositories of apps
+   * that do not.
+   */
+  static void createAndPush(TestNode node, String registry, String owner, List<String> apps) throws Exception {
+    io.skiff.testkit.ApiClient api = node.client();
+    io.skiff.testkit.ApiClient as = api.as(api.registerAndLogin(owner, "pw-" + owner));
+    for (String app : apps) {
+      assertEquals(201, as.post("/v1/apps", java.util.Map.of("id", app)).status());
+      buildAndPush(registry + "/" + app + ":v1");
+    }
+  }
+
   static String run(List<String> command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
