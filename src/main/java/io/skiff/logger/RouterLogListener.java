@@ -350,7 +350,11 @@ public final class RouterLogListener implements AutoCloseable {
     datagrams.increment();
     long n = ++seq;
     if (length <= 0) return drop(Drop.MALFORMED);
-    return accessLine(new String(b, offset, length, StandardCharsets.UTF_8), n, receivedNanos);
+    try {
+      return accessLine(RouterAccess.parse(b, offset, length), n, receivedNanos);
+    } catch (RouterAccess.MalformedAccessLine e) {
+      return drop(Drop.MALFORMED);
+    }
   }
 
   /** One datagram's line, or null (counted). Only the receiver thread calls this. */
@@ -363,16 +367,14 @@ public final class RouterLogListener implements AutoCloseable {
     if (length > MAX_DATAGRAM || length == 0) return drop(Drop.MALFORMED);
     ParseResult r = parser.parse(b, 0, length, false, receivedNanos);
     if (!(r instanceof SyslogMessage m) || m.rfc() != 3164 || !TAG.equals(m.appName())) return drop(Drop.MALFORMED);
-    return accessLine(m.message(), n, receivedNanos);
-  }
-
-  private LogLine accessLine(String json, long n, long receivedNanos) {
-    RouterAccess access;
     try {
-      access = RouterAccess.parse(json);
+      return accessLine(RouterAccess.parse(m.message()), n, receivedNanos);
     } catch (RouterAccess.MalformedAccessLine e) {
       return drop(Drop.MALFORMED);
     }
+  }
+
+  private LogLine accessLine(RouterAccess access, long n, long receivedNanos) {
     if (!MessageDigest.isEqual(key, access.key().getBytes(StandardCharsets.UTF_8))) return drop(Drop.BAD_KEY);
     if (!TenantRule.isAppName(access.app())) return drop(Drop.BAD_APP);
     long ts = access.timestampNanos();

@@ -2,6 +2,7 @@ package io.skiff.logger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +75,19 @@ class RouterAccessTest {
         OK.substring(0, OK.length() - 10))) {
       assertThrows(RouterAccess.MalformedAccessLine.class, () -> RouterAccess.parse(bad), bad);
     }
+  }
+
+  @Test
+  void bytesParseInPlaceAndALineThatIsNotUtf8IsStillRead() throws Exception {
+    byte[] framed = ("junk" + OK + "tail").getBytes(StandardCharsets.UTF_8);
+    assertEquals(parse(OK), RouterAccess.parse(framed, 4, OK.length()));
+    // nginx's escape=json passes a request's bytes above 0x7f through as they came: a lone 0xff is no UTF-8.
+    byte[] line = OK.replace("/x?q=1", "/x#").getBytes(StandardCharsets.UTF_8);
+    line[OK.indexOf("/x?q=1") + 2] = (byte) 0xff;
+    RouterAccess odd = RouterAccess.parse(line, 0, line.length);
+    assertEquals("/x\ufffd", odd.path());
+    assertTrue(odd.message().contains(" path=\"/x\ufffd\" "), odd.message());
+    assertThrows(RouterAccess.MalformedAccessLine.class, () -> RouterAccess.parse(new byte[] {'{', (byte) 0xff}, 0, 2));
   }
 
   @Test
