@@ -55,7 +55,7 @@ public final class ApiRoutes {
         handleExceptions(exceptions(), () ->
             handleRejections(rejections(), () ->
                 withSizeLimit(ctx.settings().maxBodySize(), () ->
-                    checkClientVersion(() -> concat(healthz(), pathPrefix("v1", this::v1))))))));
+                    checkClientVersion(() -> checkUriText(() -> concat(healthz(), pathPrefix("v1", this::v1)))))))));
   }
 
   /** CORS as Deis (django-cors-headers): any origin; preflight answered here. */
@@ -103,6 +103,34 @@ public final class ApiRoutes {
       }
       return inner.get();
     }));
+  }
+
+  /** A path or query parameter with a NUL (or an unpaired surrogate) is a 400 before any route sees it. */
+  private static Route checkUriText(java.util.function.Supplier<Route> inner) {
+    return extractUri(uri -> {
+      boolean badSegment = false;
+      for (String segment : uri.pathSegments()) badSegment |= TextGuard.problem(segment).isPresent();
+      if (badSegment) {
+        return complete(Replies.detail(400, "The request path may not contain NUL characters or invalid Unicode."));
+      }
+      List<akka.japi.Pair<String, String>> params;
+      try {
+        params = uri.query().toList();
+      } catch (RuntimeException e) {
+        return complete(Replies.detail(400, "The query string is malformed."));
+      }
+      for (akka.japi.Pair<String, String> p : params) {
+        if (TextGuard.problem(p.first()).or(() -> TextGuard.problem(p.second())).isPresent()) {
+          return complete(Replies.detail(400, "Query parameter " + printable(p.first()) + " may not contain NUL characters or invalid Unicode."));
+        }
+      }
+      return inner.get();
+    });
+  }
+
+  private static String printable(String s) {
+    String clean = s.replaceAll("[\\x00-\\x1f\\p{Cs}]", "?");
+    return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
   }
 
   private static ExceptionHandler exceptions() {

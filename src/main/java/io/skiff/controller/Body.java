@@ -17,7 +17,12 @@ public final class Body {
 
   public static ObjectNode parse(String text, boolean formEncoded) {
     if (text == null || text.isBlank()) return JsonNodeFactory.instance.objectNode();
-    if (formEncoded) return parseForm(text);
+    ObjectNode body = formEncoded ? parseForm(text) : parseJson(text);
+    TextGuard.check(body);
+    return body;
+  }
+
+  private static ObjectNode parseJson(String text) {
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(text);

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
@@ -73,12 +74,13 @@ public final class ConfigValidation {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
-      if (v.isObject() || v.isArray()) {
+      if (v.isObject() || v.isArray() || v.isBoolean()) {
         problems.add("Value of " + e.getKey() + " must be a string or a number");
         continue;
       }
       String text = v.isNull() ? null : v.asText();
-      String problem = e.getKey().length() > MAX_KEY ? "Config keys may have at most " + MAX_KEY + " characters"
+      String problem = TextGuard.problem(e.getKey()).or(() -> text == null ? Optional.empty() : TextGuard.problem(text)).orElse(null);
+      if (problem == null) problem = e.getKey().length() > MAX_KEY ? "Config keys may have at most " + MAX_KEY + " characters"
           : text != null && text.length() > MAX_VALUE ? "Config values may have at most " + MAX_VALUE + " characters"
           : check.apply(e.getKey(), text);
       if (problem != null) problems.add(problem);

@@ -34,6 +34,9 @@ public final class Procfiles {
       if (!e.getValue().isTextual() || e.getValue().textValue().isBlank()) {
         throw ApiError.field("procfile", "The command of process type " + e.getKey() + " must be a non-empty string");
       }
+      TextGuard.problem(e.getValue().textValue()).ifPresent(problem -> {
+        throw ApiError.field("procfile", problem);
+      });
       out.put(e.getKey(), e.getValue().textValue());
     }
     return out;

@@ -84,6 +84,7 @@ public final class ReleaseRoutes {
   }
 
   private static BuildInfo buildInfo(User user, ObjectNode body) {
+    if (body.hasNonNull("image") && !body.get("image").isTextual()) throw ApiError.field("image", "Not a valid string.");
     String image = Body.maxLength("image", Body.required(body, "image"), 256);
     String sha = Body.maxLength("sha", orEmpty(Body.optional(body, "sha")), 40);
     String dockerfile = orEmpty(Body.optional(body, "dockerfile"));

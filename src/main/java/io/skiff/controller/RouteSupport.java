@@ -47,15 +47,15 @@ public final class RouteSupport {
     return extractRequest(
         req ->
             entity(
-                Unmarshaller.entityToString(),
-                text -> {
+                Unmarshaller.entityToByteString(),
+                bytes -> {
                   var mediaType = req.entity().getContentType().mediaType();
                   boolean form = mediaType.equals(MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED);
                   boolean json = mediaType.equals(MediaTypes.APPLICATION_JSON) || mediaType.toString().endsWith("+json");
-                  if (!text.isEmpty() && !form && !json) {
+                  if (!bytes.isEmpty() && !form && !json) {
                     return complete(Replies.detail(415, "Unsupported media type \"" + mediaType + "\" in request."));
                   }
-                  return completeWithFuture(respond(() -> handler.apply(Body.parse(text, form))));
+                  return completeWithFuture(respond(() -> handler.apply(Body.parse(TextGuard.utf8(bytes), form))));
                 }));
   }
 

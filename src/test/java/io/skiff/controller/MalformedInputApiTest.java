@@ -19,13 +19,14 @@ class MalformedInputApiTest {
   static TestNode node;
   static ApiClient api;
   static Who owner;
+  static Who admin;
 
   @BeforeAll
   static void start() {
     TestDatabase.reset();
     node = TestNode.start();
     api = node.client();
-    user(api, "admin"); // the first user is an admin; the owner here is not
+    admin = user(api, "admin"); // the first user is an admin; the owner here is not
     owner = user(api, "owner");
     warmUp(owner.api());
   }
@@ -84,6 +85,42 @@ class MalformedInputApiTest {
     assertFieldErrors(json(owner.api(), base + "/domains", "{\"domain\": []}"), "domain");
     assertFieldErrors(json(owner.api(), base + "/releases/rollback", "{\"version\": \"abc\"}"), "version");
     assertFieldErrors(json(owner.api(), base + "/perms", "{\"username\": {}}"), "username");
+    assertEquals(1, releases(app));
+  }
+
+  @Test
+  void nulCharactersUnpairedSurrogatesAndInvalidUtf8Are400NamingTheField() {
+    String app = app(owner.api(), null);
+    String base = "/v1/apps/" + app;
+    String nul = "Null characters are not allowed.";
+    assertFieldError(json(owner.api(), base + "/perms/", "{\"username\": \"\\u0000\"}"), "username", nul);
+    assertFieldError(json(admin.api(), "/v1/admin/perms/", "{\"username\": \"a\\u0000b\"}"), "username", nul);
+    assertFieldError(json(owner.api(), base + "/builds", "{\"image\": \"\\u0000\"}"), "image", nul);
+    assertFieldError(json(owner.api(), base + "/config", "{\"values\": {\"A\": \"x\\u0000\"}}"), "values", nul);
+    assertFieldError(json(owner.api(), base + "/config", "{\"values\": {\"A\\u0000\": \"x\"}}"), "values", nul);
+    // a section given as a JSON string of a dict: the NUL is only there once that string is read
+    assertFieldError(json(owner.api(), base + "/config", "{\"values\": \"{\\\"A\\\": \\\"\\\\u0000\\\"}\"}"), "values", nul);
+    assertFieldError(json(owner.api(), base + "/builds", "{\"image\": \"x\", \"procfile\": \"{\\\"web\\\": \\\"a\\\\u0000\\\"}\"}"), "procfile", nul);
+    assertFieldError(json(owner.api(), "/v1/apps", "{\"id\": \"\\ud800\"}"), "id", "Invalid Unicode: an unpaired surrogate.");
+    assertFieldError(json(owner.api(), "/v1/keys", "{\"id\": \"k\", \"public\": \"\\udc00\"}"), "public", "Invalid Unicode: an unpaired surrogate.");
+    assertFieldError(owner.api().postRaw(base + "/domains", "application/x-www-form-urlencoded", "domain=a%00.example.com"), "domain", nul);
+    byte[] latin1 = "{\"id\": \"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertDetailStartsWith(owner.api().sendRaw("POST", "/v1/apps", "application/json", latin1), 400, "The request body is not valid UTF-8.");
+    assertDetailStartsWith(owner.api().get("/v1/apps/%00/"), 400, "The request path may not contain NUL");
+    assertDetailStartsWith(owner.api().get(base + "/logs?log_lines=%00"), 400, "Query parameter log_lines may not contain NUL");
+    assertDetailStartsWith(owner.api().get("/v1/apps?page=1&%00=1"), 400, "Query parameter ? may not contain NUL");
+    assertEquals(1, releases(app));
+    assertPage(owner.api().get(base + "/builds"), 0);
+  }
+
+  @Test
+  void tagValuesAndImagesMustBeStrings() {
+    String app = app(owner.api(), null);
+    String base = "/v1/apps/" + app;
+    assertFieldError(json(owner.api(), base + "/config", "{\"tags\": {\"web\": true}}"), "tags", "Value of web must be a string or a number");
+    assertFieldError(json(owner.api(), base + "/config", "{\"memory\": {\"web\": false}}"), "memory", "Value of web must be a string or a number");
+    assertFieldError(json(owner.api(), base + "/builds", "{\"image\": 0}"), "image", "Not a valid string.");
+    assertFieldError(json(owner.api(), base + "/builds", "{\"image\": \"Not A Reference\"}"), "image", "Not A Reference is not a valid image reference");
     assertEquals(1, releases(app));
   }
 

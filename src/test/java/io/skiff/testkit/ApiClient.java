@@ -81,6 +81,12 @@ public final class ApiClient {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** Any method with raw bytes as its body (for malformed-input tests: invalid UTF-8, odd methods). */
+  public Response sendRaw(String method, String path, String contentType, byte[] body) {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   public Response send(String method, String path, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
     headers.forEach(b::header);
