@@ -21,7 +21,7 @@ public final class Replies {
           code(200, "OK"), code(201, "CREATED"), code(204, "NO CONTENT"), code(400, "BAD REQUEST"),
           code(401, "UNAUTHORIZED"), code(403, "FORBIDDEN"), code(404, "NOT FOUND"),
           code(405, "METHOD NOT ALLOWED"), code(409, "CONFLICT"), code(413, "REQUEST ENTITY TOO LARGE"),
-          code(415, "UNSUPPORTED MEDIA TYPE"), code(500, "INTERNAL SERVER ERROR"),
+          code(415, "UNSUPPORTED MEDIA TYPE"), code(429, "TOO MANY REQUESTS"), code(500, "INTERNAL SERVER ERROR"),
           code(503, "SERVICE UNAVAILABLE"));
 
   private Replies() {}
@@ -51,11 +51,15 @@ public final class Replies {
     return json(status, Map.of("detail", message));
   }
 
-  /** Maps a handler failure: ApiError as given, ask timeouts to 503, anything else to a logged 500. */
+  /** Maps a handler failure: ApiError as given, ask timeouts and an unreachable database to 503, anything else to a logged 500. */
   public static HttpResponse failure(Throwable t) {
     Throwable cause = unwrap(t);
     if (cause instanceof ApiError e) return json(e.status(), e.body());
     if (cause instanceof TimeoutException) return detail(503, "the cluster did not answer in time, try again");
+    if (io.skiff.store.StoreException.unavailable(cause)) {
+      log.warn("database unavailable: {}", cause.toString());
+      return detail(503, "the database is unavailable, try again shortly");
+    }
     log.error("unhandled API failure: {}", cause.toString(), cause);
     return detail(500, "internal error");
   }
