@@ -11,8 +11,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings this node's Docker engine to the agent's assignment, one pass at a time: starts what is
  * missing, stops (gracefully, in the background) what is no longer wanted, restarts crashed
- * containers with exponential backoff, and probes readiness. Used by one thread at a time.
+ * containers with exponential backoff, and probes readiness. A pass only lists the engine's
+ * containers and decides; each container's slow work (pull and start, probe, restart) is a step of
+ * its own on the step executor, at most one per container, each bounded by its own timeout (pull
+ * timeout, Docker's response timeout, the app's HEALTHCHECK_TIMEOUT). The pass waits for its steps
+ * up to {@code stepWait}; a step still running is reported as of its last finished step, so a
+ * hanging health check or a slow pull delays only its own container, and one container's Docker
+ * error fails only its own step. {@link #converge} is called by one thread at a time.
  */
 final class Converger {
   private static final Logger log = LoggerFactory.getLogger(Converger.class);
@@ -51,12 +64,18 @@ final class Converger {
     Instant crashRecorded;
     int unrecordedCrashes;
     boolean recordRestart;
+    /** The step in flight, if any: a pass starts this container's next step only once it is done. */
+    CompletableFuture<Void> step = CompletableFuture.completedFuture(null);
+    /** The status as of the last finished step: what a pass reports while a step runs. */
+    volatile ContainerStatus snapshot;
   }
 
   private final ContainerRuntime runtime;
   private final RuntimeSettings settings;
   private final PortPool ports;
   private final Executor background;
+  private final Executor steps;
+  private final Duration stepWait;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
   private final Consumer<PlatformEvent> platformEvents;
@@ -67,12 +86,29 @@ final class Converger {
     this(runtime, settings, background, e -> {});
   }
 
+  Converger(ContainerRuntime runtime, RuntimeSettings settings, Executor background, Consumer<PlatformEvent> platformEvents) {
+    this(runtime, settings, background, platformEvents, stepExecutor(settings.nodeName()), Duration.ofSeconds(2));
+  }
+
+  /** One thread per container step in flight (at most one per container), idle ones ended after a minute. */
+  static ExecutorService stepExecutor(String nodeName) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "converge-" + nodeName + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
   /**
    * {@code platformEvents} receives container crashes and in-place restarts (coalesced per
    * {@link #CRASH_RECORD_WINDOW}); it must not block, e.g. {@code e -> Audit.record(system, e)}.
    */
-  Converger(ContainerRuntime runtime, RuntimeSettings settings, Executor background, Consumer<PlatformEvent> platformEvents) {
+  Converger(ContainerRuntime runtime, RuntimeSettings settings, Executor background, Consumer<PlatformEvent> platformEvents,
+      Executor steps, Duration stepWait) {
     this.runtime = runtime;
+    this.steps = steps;
+    this.stepWait = stepWait;
     this.settings = settings;
     this.ports = new PortPool(settings.portRangeStart(), settings.portRangeEnd());
     this.background = background;
@@ -104,26 +140,37 @@ final class Converger {
       present.put(e.name(), e);
     }
     tracked.values().forEach(t -> taken.add(t.port));
-    List<ContainerStatus> out = new ArrayList<>();
+    List<String> reported = new ArrayList<>();
+    List<CompletableFuture<Void>> started = new ArrayList<>();
     for (ContainerRuntime.Existing e : present.values()) {
+      reported.add(e.name());
       Tracked t = tracked.computeIfAbsent(e.name(), n -> adopt(e));
+      if (!t.step.isDone()) continue;
       t.id = e.id();
       if (e.address() != null) t.address = e.address();
       if (wanted != null) t.spec = wanted.get(e.name());
-      if (e.running()) probe(t);
-      else crashed(t);
-      out.add(status(e.name(), e.labels(), t));
+      if (t.snapshot == null) t.snapshot = status(e.name(), e.labels(), t);
+      boolean running = e.running();
+      started.add(step(t, e.name(), e.labels(), () -> {
+        if (running) probe(t);
+        else crashed(t);
+      }));
     }
     if (wanted != null) {
       for (ContainerSpec s : wanted.values()) {
         if (present.containsKey(s.name()) || stopping.contains(s.name())) continue;
-        Tracked t = launch(s, taken);
-        out.add(status(s.name(), Map.of(), t));
+        reported.add(s.name());
+        Tracked t = tracked.get(s.name());
+        if (t != null && !t.step.isDone()) continue;
+        Tracked launching = prepareLaunch(s, taken);
+        if (launching != null) started.add(step(launching, s.name(), Map.of(), () -> start(launching, s)));
       }
     }
-    Set<String> keep = new HashSet<>(present.keySet());
-    if (wanted != null) keep.addAll(wanted.keySet());
-    tracked.keySet().retainAll(keep);
+    awaitSteps(started);
+    List<ContainerStatus> out = new ArrayList<>();
+    for (String name : reported) out.add(tracked.get(name).snapshot);
+    Set<String> keep = new HashSet<>(reported);
+    tracked.entrySet().removeIf(en -> !keep.contains(en.getKey()) && en.getValue().step.isDone());
     sweepNetworks();
     return out;
   }
@@ -149,10 +196,43 @@ final class Converger {
     return t;
   }
 
-  private Tracked launch(ContainerSpec s, Set<Integer> taken) {
+  /** Runs one step of a container; whatever it throws is that container's failure alone. */
+  private CompletableFuture<Void> step(Tracked t, String name, Map<String, String> labels, Runnable work) {
+    Runnable body = () -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        log.warn("container {}: {}", name, e.toString());
+      } finally {
+        t.snapshot = status(name, labels, t);
+      }
+    };
+    try {
+      t.step = CompletableFuture.runAsync(body, steps);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      body.run();
+      t.step = CompletableFuture.completedFuture(null);
+    }
+    return t.step;
+  }
+
+  /** Waits up to {@code stepWait} for this pass's steps; later ones are reported by a later pass. */
+  private void awaitSteps(List<CompletableFuture<Void>> started) {
+    if (started.isEmpty()) return;
+    try {
+      CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(stepWait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // reported as of their last finished step
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The container's record for a (re)start, with its port; null while its restart backoff runs. */
+  private Tracked prepareLaunch(ContainerSpec s, Set<Integer> taken) {
     Tracked t = tracked.get(s.name());
     Instant now = Instant.now();
-    if (t != null && t.generation == s.generation() && now.isBefore(t.nextAttempt)) return t;
+    if (t != null && t.generation == s.generation() && now.isBefore(t.nextAttempt)) return null;
     if (t == null || t.generation != s.generation()) {
       t = new Tracked();
       tracked.put(s.name(), t);
@@ -163,21 +243,36 @@ final class Converger {
     t.state = ContainerStatus.CREATED;
     t.upSince = null;
     t.healthFailures = 0;
+    t.id = null;
+    t.address = null;
     try {
       t.port = ports.allocate(taken);
       taken.add(t.port);
+    } catch (RuntimeException e) {
+      failedStart(t, s, e);
+    }
+    t.snapshot = status(s.name(), Map.of(), t);
+    return ContainerStatus.ERROR.equals(t.state) ? null : t;
+  }
+
+  /** Pulls (within the pull timeout) and starts the container: a step. */
+  private void start(Tracked t, ContainerSpec s) {
+    try {
       t.id = runtime.start(s, t.port, settings.pullTimeout());
       t.address = runtime.address(t.id);
       log.info("started {} on port {}{}", s.name(), t.port, t.address == null ? "" : " (" + t.address + " on its app's bridge)");
     } catch (RuntimeException e) {
-      t.crashes++;
-      t.state = ContainerStatus.ERROR;
-      t.reason = "could not start " + s.name() + ": " + e.getMessage();
-      t.nextAttempt = now.plus(backoff(t.crashes));
-      log.warn(t.reason);
+      failedStart(t, s, e);
       removeLeftover(s.name());
     }
-    return t;
+  }
+
+  private void failedStart(Tracked t, ContainerSpec s, RuntimeException e) {
+    t.crashes++;
+    t.state = ContainerStatus.ERROR;
+    t.reason = "could not start " + s.name() + ": " + e.getMessage();
+    t.nextAttempt = Instant.now().plus(backoff(t.crashes));
+    log.warn(t.reason);
   }
 
   private void removeLeftover(String name) {

@@ -24,7 +24,8 @@ import java.util.concurrent.Semaphore;
 /**
  * The agent of one runtime node: owns the node's Docker engine, converges its containers to the
  * scheduler's assignment (a {@link Converger} pass on the Docker dispatcher, one at a time, every
- * tick and on each new assignment) and reports what runs to the scheduler. One-off runs and
+ * tick and on each new assignment; each container's own work concurrent and time-bounded) and
+ * reports what runs to the scheduler, every report interval even while a pass is held up. One-off runs and
  * interactive sessions run on the stream dispatcher, at most {@code max-concurrent-runs} at once
  * (one more is refused, not queued), so a long `run` never holds a thread of the Docker or JDBC
  * pools. A failure restarts the agent with backoff; what outlives one incarnation (the converger,
@@ -137,7 +138,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   private Behavior<Command> converge() {
-    if (busy) return this;
+    if (busy) {
+      // A pass held up by Docker itself: the node still reports (what it last saw), so it is not emptied.
+      if (!lastReport.equals(Instant.EPOCH) && Instant.now().isAfter(lastReport.plus(settings.reportInterval()))) report();
+      return this;
+    }
     busy = true;
     again = false;
     List<ContainerSpec> target = desired;
