@@ -13,6 +13,8 @@ public record SkiffSettings(
     String dbUser,
     String dbPassword,
     int dbPoolSize,
+    Duration dbSocketTimeout,
+    Duration dbStatementTimeout,
     String apiHost,
     int apiPort,
     Duration askTimeout,
@@ -20,7 +22,8 @@ public record SkiffSettings(
     String registrationMode,
     int pbkdf2Iterations,
     List<String> reservedAppNames,
-    String builderKey) {
+    String builderKey,
+    Duration tokenLifetime) {
 
   public static SkiffSettings create(ActorSystem<?> system) {
     return fromConfig(system.settings().config());
@@ -35,6 +38,8 @@ public record SkiffSettings(
         c.getString("db.user"),
         c.getString("db.password"),
         c.getInt("db.pool-size"),
+        c.getDuration("db.socket-timeout"),
+        c.getDuration("db.statement-timeout"),
         c.getString("api.host"),
         c.getInt("api.port"),
         c.getDuration("api.ask-timeout"),
@@ -42,7 +47,8 @@ public record SkiffSettings(
         c.getString("security.registration-mode"),
         c.getInt("security.pbkdf2-iterations"),
         c.getStringList("security.reserved-app-names"),
-        c.getString("security.builder-key"));
+        c.getString("security.builder-key"),
+        c.getDuration("security.token-lifetime"));
   }
 
   /** Never print credentials. */

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * One build per app at a time across the whole cluster: a PostgreSQL session advisory lock,
- * held on its own connection for the duration of the build and released when closed (or when
+ * held on a connection of its own, outside the pool ({@link Database#sessionConnection}), for the
+ * duration of the build and released when closed (or when
  * the node dies, since PostgreSQL drops the session).
  */
 final class AppLock implements AutoCloseable {
@@ -23,7 +24,7 @@ final class AppLock implements AutoCloseable {
 
   static Optional<AppLock> tryAcquire(Database db, String app) throws SQLException {
     long key = ("skiff-build:" + app).hashCode();
-    Connection c = db.dataSource().getConnection();
+    Connection c = db.sessionConnection();
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
       ps.setLong(1, key);
       try (ResultSet rs = ps.executeQuery()) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The node's connection pool for Skiff's own tables, plus the executor all JDBC work runs on:
@@ -30,10 +31,12 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final Executor executor;
+  private final PGSimpleDataSource sessions;
 
-  private Database(HikariDataSource dataSource, Executor executor) {
+  private Database(HikariDataSource dataSource, Executor executor, PGSimpleDataSource sessions) {
     this.dataSource = dataSource;
     this.executor = executor;
+    this.sessions = sessions;
   }
 
   public static Database create(ActorSystem<?> system, SkiffSettings settings) {
@@ -44,9 +47,30 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(settings.dbPoolSize());
     config.setPoolName("skiff-" + system.address().getPort().orElse(0));
     config.setConnectionTimeout(5_000);
+    // A query never hangs a pooled connection: the server cancels it, the driver gives up on a dead socket.
+    config.addDataSourceProperty("socketTimeout", String.valueOf(settings.dbSocketTimeout().toSeconds()));
+    config.addDataSourceProperty("options", "-c statement_timeout=" + settings.dbStatementTimeout().toMillis());
+    config.addDataSourceProperty("tcpKeepAlive", "true");
     HikariDataSource ds = new HikariDataSource(config);
     Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
-    return new Database(ds, executor);
+    PGSimpleDataSource sessions = new PGSimpleDataSource();
+    sessions.setURL(settings.dbUrl());
+    sessions.setUser(settings.dbUser());
+    sessions.setPassword(settings.dbPassword());
+    sessions.setConnectTimeout(5);
+    sessions.setTcpKeepAlive(true);
+    sessions.setApplicationName("skiff-session");
+    return new Database(ds, executor, sessions);
+  }
+
+  /**
+   * A connection of its own, outside the pool, for a session that lasts (a build's advisory lock
+   * is held for the whole build): however many builds run, the pool stays free for queries.
+   * No socket timeout (the session idles while it holds its lock); TCP keep-alive finds a dead
+   * peer. The caller closes it.
+   */
+  public Connection sessionConnection() throws SQLException {
+    return sessions.getConnection();
   }
 
   /** Creates or migrates the schema (journal tables and Skiff's tables). Safe on every start. */
