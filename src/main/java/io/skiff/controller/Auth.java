@@ -37,11 +37,19 @@ public final class Auth {
     if (parts.length > 2) {
       return CompletableFuture.failedFuture(unauthorized("Invalid token header. Token string should not contain spaces."));
     }
-    return tokens.lookup(Tokens.digest(parts[1]), ctx.users()::byToken).thenApply(user -> {
+    return tokens.lookup(Tokens.digest(parts[1]), d -> ctx.users().byToken(d, ctx.settings().tokenLifetime())).thenApply(user -> {
       if (user.isEmpty()) throw unauthorized("Invalid token");
       if (!user.get().active()) throw unauthorized("User inactive or deleted");
       return user;
     });
+  }
+
+  /** The digest of the token a well-formed {@code Authorization: token <key>} header carries. */
+  public static Optional<byte[]> tokenDigest(Optional<String> header) {
+    if (header.isEmpty()) return Optional.empty();
+    String[] parts = header.get().trim().split(" ");
+    if (parts.length != 2 || !parts[0].equalsIgnoreCase("token") || parts[1].isEmpty()) return Optional.empty();
+    return Optional.of(Tokens.digest(parts[1]));
   }
 
   /** Runs inner with the authenticated user; 401 without valid credentials. */

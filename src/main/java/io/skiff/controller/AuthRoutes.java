@@ -27,7 +27,10 @@ public final class AuthRoutes {
     this.access = access;
     this.tokenCache = TokenCache.get(ctx.system());
     this.dummyHash = ctx.passwords().hash("not-a-password");
+    this.throttle = LoginThrottle.fromConfig(ctx.system().settings().config().getConfig("skiff.security.login-throttle"));
   }
+
+  private final LoginThrottle throttle;
 
   /** Checked for unknown users too, so a login's timing does not reveal whether a user exists. */
   private final String dummyHash;
@@ -36,9 +39,11 @@ public final class AuthRoutes {
     return pathPrefix("auth", () -> concat(
         pathPrefix("register", () -> pathEndOrSingleSlash(() ->
             post(() -> auth.optionallyAuthenticated(caller -> runWithBody(body -> register(caller, body)))))),
-        pathPrefix("login", () -> pathEndOrSingleSlash(() -> post(() -> runWithBody(this::login)))),
+        pathPrefix("login", () -> pathEndOrSingleSlash(() -> post(() -> extractRequest(request ->
+            runWithBody(body -> login(body, clientAddress(request))))))),
         pathPrefix("passwd", () -> pathEndOrSingleSlash(() ->
-            post(() -> auth.authenticated(user -> runWithBody(body -> passwd(user, body)))))),
+            post(() -> optionalHeaderValueByName("Authorization", header -> auth.authenticated(user ->
+                runWithBody(body -> passwd(user, Auth.tokenDigest(header).orElse(null), body))))))),
         pathPrefix("cancel", () -> pathEndOrSingleSlash(() ->
             delete(() -> auth.authenticated(user -> runWithBody(body -> cancel(user, body)))))),
         pathPrefix("tokens", () -> pathEndOrSingleSlash(() ->
@@ -70,14 +75,31 @@ public final class AuthRoutes {
         });
   }
 
-  private CompletionStage<Reply> login(ObjectNode body) {
+  /** The peer's IP address (not X-Forwarded-For, which a client writes itself). */
+  private static String clientAddress(akka.http.javadsl.model.HttpRequest request) {
+    return request.getAttribute(akka.http.javadsl.model.AttributeKeys.remoteAddress)
+        .flatMap(a -> a.getAddress()).map(java.net.InetAddress::getHostAddress).orElse(null);
+  }
+
+  private CompletionStage<Reply> login(ObjectNode body, String address) {
     String username = Body.required(body, "username");
     String password = Body.required(body, "password");
+    Optional<java.time.Duration> wait = throttle.refused(username, address);
+    if (wait.isPresent()) {
+      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+      return CompletableFuture.completedFuture(new Reply(429,
+          Map.of("detail", "Too many failed logins; try again in " + seconds + " seconds."),
+          java.util.List.of(akka.http.javadsl.model.headers.RawHeader.create("Retry-After", Long.toString(seconds)))));
+    }
     ApiError bad = ApiError.field("non_field_errors", "Unable to log in with provided credentials.");
     return ctx.users().credentials(username).thenCompose(found -> {
       String stored = found.map(c -> c.passwordHash()).orElse(dummyHash);
       return verify(password, stored).thenCompose(ok -> {
-        if (found.isEmpty() || !ok) throw bad;
+        if (found.isEmpty() || !ok) {
+          throttle.failed(username, address);
+          throw bad;
+        }
+        throttle.succeeded(username);
         if (!found.get().user().active()) throw ApiError.field("non_field_errors", "User account is disabled.");
         String token = Tokens.generate();
         return ctx.users().login(username, Tokens.digest(token)).thenApply(v -> Reply.ok(Map.of("token", token)));
@@ -85,7 +107,11 @@ public final class AuthRoutes {
     });
   }
 
-  private CompletionStage<Reply> passwd(User user, ObjectNode body) {
+  /**
+   * Every other token of the user is revoked with the change (the caller keeps the token it used
+   * when it changes its own password; an admin changing another's password revokes them all).
+   */
+  private CompletionStage<Reply> passwd(User user, byte[] callerToken, ObjectNode body) {
     String target = Optional.ofNullable(Body.optional(body, "username")).orElse(user.username());
     if (!target.equals(user.username()) && !user.superuser()) throw ApiError.forbidden();
     String current = Body.optional(body, "password");
@@ -97,11 +123,12 @@ public final class AuthRoutes {
           ? CompletableFuture.completedFuture(true) : verify(current, found.get().passwordHash());
       return check.thenCompose(ok -> {
         if (!ok) throw ApiError.badRequest("Current password does not match");
-        return hash(next).thenCompose(h -> ctx.users().setPassword(target, h));
+        byte[] keep = target.equals(user.username()) ? callerToken : null;
+        return hash(next).thenCompose(h -> ctx.users().setPassword(target, h, keep));
       });
     }).thenApply(done -> {
-      // Tokens outlive a password change, as in Deis v1; the cached entries go all the same, so
-      // nothing a node remembers about the user predates the change.
+      // Unlike Deis v1, a password change revokes the user's other tokens (a leaked token dies
+      // with the password); every node drops its cached entries of the user.
       tokenCache.invalidateUser(target);
       return Reply.ok(Map.of("status", "password set"));
     });

@@ -55,13 +55,20 @@ public final class UserStore {
   }
 
   public CompletionStage<Optional<User>> byToken(byte[] digest) {
+    return byToken(digest, java.time.Duration.ZERO);
+  }
+
+  /** The token's user; a token older than {@code lifetime} (zero: no limit) is no token. */
+  public CompletionStage<Optional<User>> byToken(byte[] digest, java.time.Duration lifetime) {
+    long seconds = lifetime.toSeconds();
     return db.run(
         c ->
             Rows.one(
                 c, UserStore::map,
                 "SELECT u.username, email, first_name, last_name, is_superuser, is_active, last_login, "
-                    + "date_joined FROM tokens t JOIN users u ON u.username = t.username WHERE t.token_digest = ?",
-                digest));
+                    + "date_joined FROM tokens t JOIN users u ON u.username = t.username WHERE t.token_digest = ?"
+                    + " AND (? = 0 OR t.created > now() - make_interval(secs => ?))",
+                digest, seconds, seconds));
   }
 
   public CompletionStage<Optional<User>> byName(String username) {
@@ -86,8 +93,17 @@ public final class UserStore {
         });
   }
 
-  public CompletionStage<Boolean> setPassword(String username, String passwordHash) {
-    return db.run(c -> Rows.update(c, "UPDATE users SET password_hash = ? WHERE username = ?", passwordHash, username) > 0);
+  /**
+   * Sets the password and, in the same transaction, revokes every token of the user but
+   * {@code keepDigest} (the caller's own, when users change their own password; null keeps none).
+   */
+  public CompletionStage<Boolean> setPassword(String username, String passwordHash, byte[] keepDigest) {
+    return db.tx(c -> {
+      if (Rows.update(c, "UPDATE users SET password_hash = ? WHERE username = ?", passwordHash, username) == 0) return false;
+      if (keepDigest == null) Rows.update(c, "DELETE FROM tokens WHERE username = ?", username);
+      else Rows.update(c, "DELETE FROM tokens WHERE username = ? AND token_digest <> ?", username, keepDigest);
+      return true;
+    });
   }
 
   /** Replaces every token of the user with the given one. */

@@ -125,6 +125,46 @@ class AuthApiTest {
   }
 
   @Test
+  void passwdRevokesTheUsersOtherTokensButNotTheOneThatChangedIt() {
+    Who u = user(api, "revoke");
+    ApiClient laptop = api.as(api.login(u.name(), u.password()));
+    assertEquals(200, laptop.get("/v1/").status());
+    ApiClient.Response ok = u.api().post("/v1/auth/passwd", Map.of("password", u.password(), "new_password", "rotated"));
+    assertEquals(200, ok.status(), ok::toString);
+    assertEquals(200, u.api().get("/v1/").status(), "the token that changed the password still works");
+    ApiClient.Response old = laptop.get("/v1/");
+    assertEquals(401, old.status(), old::toString);
+    assertEquals("Invalid token", old.json().get("detail").asText());
+  }
+
+  @Test
+  void anAdminChangingAPasswordRevokesEveryTokenOfThatUser() {
+    Who u = user(api, "revoked");
+    assertEquals(200, u.api().get("/v1/").status());
+    assertEquals(200, admin.api().post("/v1/auth/passwd", Map.of("username", u.name(), "new_password", "reset-by-admin")).status());
+    assertEquals(401, u.api().get("/v1/").status());
+    assertEquals(200, admin.api().get("/v1/").status(), "the admin's own token is not the user's");
+    assertEquals(200, api.as(api.login(u.name(), "reset-by-admin")).get("/v1/").status());
+  }
+
+  @Test
+  void repeatedFailedLoginsAre429EvenWithTheRightPassword() {
+    Who u = user(api, "throttled");
+    for (int i = 0; i < 10; i++) {
+      assertEquals(400, api.post("/v1/auth/login/", Map.of("username", u.name(), "password", "guess-" + i)).status());
+    }
+    ApiClient.Response r = api.post("/v1/auth/login/", Map.of("username", u.name(), "password", u.password()));
+    assertEquals(429, r.status(), r::toString);
+    assertTrue(r.json().get("detail").asText().startsWith("Too many failed logins; try again in "), r::toString);
+    long retry = Long.parseLong(r.header("Retry-After"));
+    assertTrue(retry >= 1 && retry <= 300, r::toString);
+    assertEquals(200, u.api().get("/v1/").status(), "tokens already issued keep working");
+    Who other = user(api, "unthrottled");
+    assertEquals(200, api.post("/v1/auth/login/", Map.of("username", other.name(), "password", other.password())).status(),
+        "another user logs in from the same address");
+  }
+
+  @Test
   void passwdWithoutTheCurrentPasswordIsOnlyForAdmins() {
     Who u = user(api, "nopw");
     assertFieldError(u.api().post("/v1/auth/passwd", Map.of("new_password", "n")), "password", "This field is required.");
