@@ -13,7 +13,8 @@
 #   BENCH_APP=nginx bench/router-bench.sh    the app serves its page with nginx (keep-alive) instead
 #                                            of busybox httpd (one connection per request)
 #
-# Starts its own node (controller, runtime and router roles; node name bench-node, containers on
+# Starts its own node (controller, runtime, router and logger roles: the access lines are stored
+# as in production; node name bench-node, containers on
 # 34000-34099) on a fresh database skiff_routerbench, plus the hand nginx, all on 127.0.0.1, and
 # stops everything it started on exit (the app is deleted, containers labelled
 # skiff.node=bench-node removed). Bounded: the run after the build is cut off after
@@ -48,6 +49,7 @@ ROUTER_HTTPS_PORT="${BENCH_ROUTER_HTTPS_PORT:-8743}"
 NGINX_PORT="${BENCH_NGINX_PORT:-8381}"
 # the node's router log listener (UDP, syslog access lines), one of the bench's own ports
 ACCESS_LOG_PORT="${BENCH_ACCESS_LOG_PORT:-$((NGINX_PORT + 9))}"
+LOGGER_TCP_PORT="${BENCH_LOGGER_TCP_PORT:-$((NGINX_PORT + 10))}"
 PORT_START="${BENCH_PORT_RANGE_START:-34000}"
 PORT_END="${BENCH_PORT_RANGE_END:-34099}"
 DB="${BENCH_DB:-skiff_routerbench}"
@@ -278,7 +280,8 @@ SKIFF_MANAGEMENT_HOST=127.0.0.1 SKIFF_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
 SKIFF_SSH_HOST=127.0.0.1 SKIFF_SSH_PORT="$SSH_PORT" \
 SKIFF_ROUTER_HOST=127.0.0.1 SKIFF_ROUTER_PORT="$ROUTER_PORT" SKIFF_ROUTER_HTTPS_PORT="$ROUTER_HTTPS_PORT" \
 SKIFF_NODE_NAME="$NODE_NAME" SKIFF_PORT_RANGE_START="$PORT_START" SKIFF_PORT_RANGE_END="$PORT_END" \
-SKIFF_PLATFORM_DOMAIN="$DOMAIN" SKIFF_ROLES=controller,runtime,router SKIFF_REGISTRY_MANAGED=off \
+SKIFF_PLATFORM_DOMAIN="$DOMAIN" SKIFF_ROLES=controller,runtime,router,logger SKIFF_REGISTRY_MANAGED=off \
+SKIFF_LOGGER_SYSLOG_TCP_PORT="$LOGGER_TCP_PORT" SKIFF_LOGGER_SYSLOG_UDP_PORT=-1 \
 SKIFF_DATA_DIR="$WORK/data" SKIFF_CLUSTER_TLS_DIR="$WORK/tls" SKIFF_RUNTIME_NETWORK="$NETWORK" SKIFF_ROUTER_ACCESS_LOG_SYSLOG_PORT="$ACCESS_LOG_PORT" \
   java -Xms512m -Xmx1g -Dconfig.file="$WORK/node.conf" -jar "$WORK/node.jar" >"$WORK/skiff.log" 2>&1 &
 NODE_PID=$!
