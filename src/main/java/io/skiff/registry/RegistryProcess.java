@@ -4,14 +4,20 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import io.skiff.process.Watchdog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the real Docker registry (Debian's {@code docker-registry serve CONFIG}) as a child
- * process of this node, restarting it with backoff when it exits and stopping it with the node.
+ * process of this node, restarting it with backoff when it exits and stopping it with the node:
+ * it runs under a {@link Watchdog}, so it stops even when the node's JVM is killed, and a
+ * registry on this node's config that an earlier run left behind is stopped before it starts.
  * It asks every client for HTTP Basic credentials, checked against an htpasswd file that this
  * node writes from the nodes' shared registry password.
  */
@@ -22,6 +28,8 @@ public final class RegistryProcess {
   private record Exited(int code) implements Command {}
 
   private enum Start implements Command { INSTANCE }
+
+  private static final long STOP_TIMEOUT_SECONDS = 5;
 
   private RegistryProcess() {}
 
@@ -57,7 +65,12 @@ public final class RegistryProcess {
           return stopped(settings, timers, next(backoff));
         }))
         .onSignal(PostStop.class, s -> {
-          p.destroy();
+          Watchdog.release(p); // the watchdog sends the registry SIGTERM
+          List<ProcessHandle> family = p.descendants().toList();
+          p.onExit().orTimeout(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((done, err) -> {
+            if (err != null) p.destroyForcibly();
+            family.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+          });
           return Behaviors.same();
         })
         .build();
@@ -92,9 +105,27 @@ public final class RegistryProcess {
         "http:",
         "  addr: " + settings.listen(),
         ""));
-    return new ProcessBuilder(settings.binary(), "serve", config.toString())
+    stopStale(settings.binary(), config);
+    Process p = new ProcessBuilder(Watchdog.command("skiff-registry-watchdog", List.of(settings.binary(), "serve", config.toString())))
         .redirectErrorStream(true)
         .redirectOutput(settings.dataDir().resolve("registry.log").toFile())
         .start();
+    p.onExit().thenRun(() -> Watchdog.release(p));
+    return p;
+  }
+
+  /**
+   * A registry serving this node's config that nothing stopped (an earlier run whose watchdog was
+   * killed too) holds the port: stop it first. Matched by its command line, whose config path is
+   * in this node's data directory.
+   */
+  private static void stopStale(String binary, Path config) {
+    String name = Path.of(binary).getFileName().toString();
+    for (ProcessHandle stale : Watchdog.matching(line -> line.contains(name + " serve " + config + " ")
+        && !line.startsWith("sh "))) {
+      LoggerFactory.getLogger(RegistryProcess.class)
+          .warn("stopping a stale docker-registry (pid {}) left over from an earlier run", stale.pid());
+      Watchdog.terminate(stale, STOP_TIMEOUT_SECONDS);
+    }
   }
 }

@@ -1,12 +1,12 @@
 package io.skiff.router;
 
+import io.skiff.process.Watchdog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -25,19 +25,6 @@ final class NginxProcess {
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
   private static final long STOP_TIMEOUT_SECONDS = 5;
   private static final long READY_TIMEOUT_MILLIS = 10_000;
-
-  /**
-   * {@code sh -c WATCHDOG name nginx-command...}: runs nginx (stdin closed) and, beside it, a loop
-   * reading this JVM's pipe (kept as fd 3, since a background job's stdin is /dev/null): each line
-   * sends nginx SIGHUP (reload), end of file SIGTERM (fast shutdown). The shell exits with
-   * nginx's exit code.
-   */
-  private static final String WATCHDOG = String.join("\n",
-      "exec 3<&0",
-      "\"$@\" </dev/null 3<&- &",
-      "nginx=$!",
-      "(while read -r _ <&3; do kill -HUP \"$nginx\" 2>/dev/null; done; kill -TERM \"$nginx\" 2>/dev/null) </dev/null &",
-      "wait \"$nginx\"");
 
   private final String binary;
   private final NginxLayout layout;
@@ -77,13 +64,13 @@ final class NginxProcess {
     killStale();
     Files.createDirectories(layout.prefix());
     Files.deleteIfExists(layout.pidFile()); // nginx writes it once its signal handlers are set
-    List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, "skiff-nginx-watchdog"));
-    command.addAll(List.of(binary, "-p", layout.prefix().toString(), "-c", layout.conf().toString()));
+    List<String> command = Watchdog.command("skiff-nginx-watchdog",
+        List.of(binary, "-p", layout.prefix().toString(), "-c", layout.conf().toString()));
     Process started = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.output().toFile()))
         .start();
-    started.onExit().thenRun(() -> closeQuietly(started));
+    started.onExit().thenRun(() -> Watchdog.release(started));
     watchdog = started;
     addExitHook();
     return started;
@@ -121,8 +108,8 @@ final class NginxProcess {
     stopped = true;
     if (watchdog != null) {
       List<ProcessHandle> family = watchdog.descendants().toList();
-      closeQuietly(watchdog); // the watchdog sends nginx SIGTERM, and exits with it
-      awaitOrKill(watchdog.toHandle(), family);
+      Watchdog.release(watchdog); // the watchdog sends nginx SIGTERM, and exits with it
+      Watchdog.awaitOrKill(watchdog.toHandle(), family, STOP_TIMEOUT_SECONDS);
       watchdog = null;
     }
     removeExitHook();
@@ -137,7 +124,7 @@ final class NginxProcess {
     Optional<ProcessHandle> stale = readPid().flatMap(ProcessHandle::of).filter(this::isOurNginx);
     if (stale.isPresent()) {
       log.warn("stopping a stale nginx master (pid {}) left over from an earlier run", stale.get().pid());
-      terminate(stale.get());
+      Watchdog.terminate(stale.get(), STOP_TIMEOUT_SECONDS);
     }
   }
 
@@ -170,41 +157,7 @@ final class NginxProcess {
   /** An nginx whose command line names our prefix (nginx rewrites its title but keeps the arguments in it). */
   private boolean isOurNginx(ProcessHandle p) {
     boolean nginx = p.info().command().map(c -> c.endsWith("nginx")).orElse(false);
-    return p.isAlive() && nginx && commandLine(p).contains(" " + layout.prefix() + " ");
-  }
-
-  private static String commandLine(ProcessHandle p) {
-    try {
-      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), StandardCharsets.UTF_8)
-          .replace('\0', ' ') + " ";
-    } catch (IOException e) {
-      return p.info().commandLine().orElse("") + " ";
-    }
-  }
-
-  /** SIGTERM (nginx's fast shutdown) to a master we did not start, then SIGKILL to what is left. */
-  private static void terminate(ProcessHandle p) {
-    List<ProcessHandle> family = p.descendants().toList();
-    p.destroy();
-    awaitOrKill(p, family);
-  }
-
-  private static void awaitOrKill(ProcessHandle p, List<ProcessHandle> family) {
-    try {
-      p.onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.warn("nginx (pid {}) did not stop within {} s; killing it", p.pid(), STOP_TIMEOUT_SECONDS);
-      p.destroyForcibly();
-    }
-    family.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private static void closeQuietly(Process p) {
-    try {
-      p.getOutputStream().close();
-    } catch (IOException e) {
-      // already closed
-    }
+    return p.isAlive() && nginx && Watchdog.commandLine(p).contains(" " + layout.prefix() + " ");
   }
 
   private void addExitHook() {

@@ -9,6 +9,7 @@ import io.skiff.scheduler.DockerCli;
 import io.skiff.scheduler.HostHttp;
 import io.skiff.testkit.ApiClient;
 import io.skiff.testkit.Eventually;
+import io.skiff.testkit.NodeProcess;
 import io.skiff.testkit.TestDatabase;
 import java.math.BigInteger;
 import java.sql.Connection;

@@ -1,9 +1,7 @@
-package io.skiff.deploy;
+package io.skiff.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.skiff.testkit.ApiClient;
-import io.skiff.testkit.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,15 +21,15 @@ import java.util.concurrent.TimeUnit;
  * {@code skiff.node} label and are adopted. Each start writes a fresh log file; all are kept (in the
  * temp directory) for failure messages and post-mortems.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  final String name;
-  final int clusterPort;
-  final int apiPort;
-  final int managementPort;
-  final int routerPort;
+  public final String name;
+  public final int clusterPort;
+  public final int apiPort;
+  public final int managementPort;
+  public final int routerPort;
   private final List<String> roles;
   private final int containerPortStart;
   private final Map<String, String> extraEnv;
@@ -39,7 +37,7 @@ final class NodeProcess implements AutoCloseable {
   private final List<Path> logs = new ArrayList<>();
   private Process process;
 
-  NodeProcess(String name, int basePort, List<String> roles, int containerPortStart, Map<String, String> extraEnv) {
+  public NodeProcess(String name, int basePort, List<String> roles, int containerPortStart, Map<String, String> extraEnv) {
     this.name = name;
     this.clusterPort = basePort;
     this.apiPort = basePort + 10;
@@ -55,12 +53,24 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  String address() {
+  /** The node's data directory (kept across restarts, removed by {@link #close()}). */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** SIGTERM, as an operator's stop: the node leaves and stops what it started. */
+  public void stop() throws InterruptedException {
+    if (process == null) return;
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) kill();
+  }
+
+  public String address() {
     return "akka://skiff@127.0.0.1:" + clusterPort;
   }
 
   /** Starts the JVM joining {@code seeds} (its own address when empty: a new cluster) and waits for /ready. */
-  void start(List<String> seeds, Duration timeout) throws Exception {
+  public void start(List<String> seeds, Duration timeout) throws Exception {
     if (alive()) throw new IllegalStateException(name + " is already running");
     Path log = Files.createTempFile("skiff-" + name + "-", ".log");
     logs.add(log);
@@ -77,7 +87,7 @@ final class NodeProcess implements AutoCloseable {
     env.put("SKIFF_DB_URL", TestDatabase.URL);
     env.put("SKIFF_DB_USER", TestDatabase.USER);
     env.put("SKIFF_DB_PASSWORD", TestDatabase.PASSWORD);
-    env.put("SKIFF_REGISTRY_PASSWORD_FILE", io.skiff.testkit.TestRegistry.passwordFile().toString());
+    env.put("SKIFF_REGISTRY_PASSWORD_FILE", TestRegistry.passwordFile().toString());
     env.put("SKIFF_API_PORT", Integer.toString(apiPort));
     env.put("SKIFF_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("SKIFF_CLUSTER_PORT", Integer.toString(clusterPort));
@@ -95,7 +105,7 @@ final class NodeProcess implements AutoCloseable {
     env.put("SKIFF_PBKDF2_ITERATIONS", "1000");
     env.put("SKIFF_DATA_DIR", dataDir.toString());
     env.put("SKIFF_SBR_STABLE_AFTER", "2s");
-    env.put("SKIFF_CLUSTER_TLS_DIR", io.skiff.testkit.TestTls.dir().toString());
+    env.put("SKIFF_CLUSTER_TLS_DIR", TestTls.dir().toString());
     env.putAll(extraEnv);
     process = pb.start();
     awaitReady(timeout);
@@ -116,22 +126,22 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** SIGKILL (Process.destroyForcibly on Linux): no shutdown hooks, no leaving the cluster. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     if (process == null) return;
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException(name + " survived SIGKILL");
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process != null && process.isAlive();
   }
 
-  ApiClient client() {
+  public ApiClient client() {
     return new ApiClient("http://127.0.0.1:" + apiPort);
   }
 
   /** GET an akka-management path as JSON (null if the node does not answer). */
-  JsonNode management(String path) {
+  public JsonNode management(String path) {
     try {
       HttpResponse<String> r = get(path);
       return r.statusCode() == 200 ? MAPPER.readTree(r.body()) : null;
@@ -149,7 +159,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** The last {@code lines} lines of every run's log (oldest run first). */
-  String logTail(int lines) {
+  public String logTail(int lines) {
     StringBuilder b = new StringBuilder();
     for (Path log : logs) {
       try {
@@ -164,7 +174,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Lines of all logs containing {@code text}. */
-  List<String> grep(String text) {
+  public List<String> grep(String text) {
     List<String> out = new ArrayList<>();
     for (Path log : logs) {
       try {
