@@ -22,9 +22,13 @@ public final class Body {
     return body;
   }
 
+  /** No request of the API nests deeper; a deeper body is refused before anything walks it. */
+  static final int MAX_DEPTH = 32;
+
   private static ObjectNode parseJson(String text) {
     JsonNode node;
     try {
+      checkDepth(text);
       node = Json.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw ApiError.badRequest("JSON parse error - " + e.getOriginalMessage());
@@ -36,14 +40,35 @@ public final class Body {
     return (ObjectNode) node;
   }
 
+  /** One streaming pass counting nesting, so no recursive walk of the tree can overflow the stack. */
+  private static void checkDepth(String text) throws JsonProcessingException {
+    try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(text)) {
+      int depth = 0;
+      for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t.isStructStart() && ++depth > MAX_DEPTH) {
+          throw ApiError.badRequest("JSON parse error - nested deeper than " + MAX_DEPTH + " levels");
+        }
+        if (t.isStructEnd()) depth--;
+      }
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static ObjectNode parseForm(String text) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     for (String pair : text.split("&")) {
       if (pair.isEmpty()) continue;
       int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      out.put(k, v);
+      try {
+        String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        out.put(k, v);
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badRequest("The form body is malformed: " + e.getMessage().replaceFirst("^URLDecoder: ", ""));
+      }
     }
     return out;
   }

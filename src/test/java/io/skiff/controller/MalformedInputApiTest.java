@@ -269,4 +269,25 @@ class MalformedInputApiTest {
     assertEquals(3, structure.get("web").asInt());
     assertEquals(1, structure.get("cmd").asInt());
   }
+
+  /** Found by ApiFuzzTest: a deeply nested body overflowed the stack of a recursive walk, and Akka exits the JVM on that. */
+  @Test
+  void aDeeplyNestedBodyIs400AndTheNodeLives() {
+    String deep = "{\"values\":" + "{\"a\":".repeat(5000) + "1" + "}".repeat(5000) + "}";
+    assertDetailStartsWith(json(owner.api(), "/v1/apps", deep), 400, "JSON parse error - nested deeper than 32 levels");
+    assertDetailStartsWith(json(owner.api(), "/v1/apps", "[".repeat(5000) + "]".repeat(5000)), 400, "JSON parse error - nested deeper");
+    assertEquals(200, owner.api().get("/v1/apps").status());
+  }
+
+  @Test
+  void aBadPercentEscapeInAFormIs400() {
+    assertDetailStartsWith(owner.api().postRaw("/v1/apps", "application/x-www-form-urlencoded", "id=%ZZ"), 400,
+        "The form body is malformed");
+  }
+
+  @Test
+  void anUnknownMethodIs405WithADetail() {
+    ApiClient.Response r = owner.api().send("BREW", "/v1/apps", Map.of());
+    assertDetail(r, 405, "Method not allowed.");
+  }
 }

@@ -4,6 +4,7 @@ import static io.skiff.testkit.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.skiff.logger.RouterLogListener;
+import io.skiff.testkit.RawHttp;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.skiff.logger.LogLine;
 import io.skiff.logger.RouterLogListener;
+import io.skiff.testkit.RawHttp;
 import io.skiff.testkit.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;

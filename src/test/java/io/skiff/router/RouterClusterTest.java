@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
+import io.skiff.testkit.RawHttp;
 import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.skiff.router;
 import static io.skiff.testkit.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.skiff.testkit.RawHttp;
 import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import io.skiff.store.Certificate;
 import io.skiff.store.Domain;
 import io.skiff.store.DomainStore;
 import io.skiff.store.DatabaseExtension;
+import io.skiff.testkit.RawHttp;
 import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static io.skiff.testkit.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.skiff.testkit.ApiClient;
+import io.skiff.testkit.RawHttp;
 import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
 import java.io.IOException;

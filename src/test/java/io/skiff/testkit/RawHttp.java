@@ -1,4 +1,4 @@
-package io.skiff.router;
+package io.skiff.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,11 +15,11 @@ import java.util.Map;
  * A minimal HTTP/1.1 client over a plain socket, so tests can send any Host header (the JDK's
  * client will not) and talk through an already-open socket (TLS). One request per connection.
  */
-final class RawHttp {
+public final class RawHttp {
   private RawHttp() {}
 
-  record Response(int status, Map<String, String> headers, String body) {
-    String header(String name) {
+  public record Response(int status, Map<String, String> headers, String body) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
@@ -29,15 +29,15 @@ final class RawHttp {
     }
   }
 
-  static Response get(int port, String host) throws IOException {
+  public static Response get(int port, String host) throws IOException {
     return get(port, host, "/", Map.of());
   }
 
-  static Response get(int port, String host, String path, Map<String, String> headers) throws IOException {
+  public static Response get(int port, String host, String path, Map<String, String> headers) throws IOException {
     return request(port, "GET", host, path, headers, new byte[0]);
   }
 
-  static Response request(int port, String method, String host, String path, Map<String, String> headers, byte[] body) throws IOException {
+  public static Response request(int port, String method, String host, String path, Map<String, String> headers, byte[] body) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       return exchange(socket, method, host, path, headers, body);
@@ -45,7 +45,7 @@ final class RawHttp {
   }
 
   /** Sends one request on {@code socket} (which the caller closes) and reads the response. */
-  static Response exchange(Socket socket, String method, String host, String path, Map<String, String> headers, byte[] body)
+  public static Response exchange(Socket socket, String method, String host, String path, Map<String, String> headers, byte[] body)
       throws IOException {
     socket.setSoTimeout(10_000);
     StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n");
@@ -63,7 +63,7 @@ final class RawHttp {
     return parse(socket.getInputStream().readAllBytes());
   }
 
-  static Response parse(byte[] raw) throws IOException {
+  public static Response parse(byte[] raw) throws IOException {
     String text = new String(raw, StandardCharsets.ISO_8859_1);
     int end = text.indexOf("\r\n\r\n");
     if (end < 0) throw new IOException("no complete response: " + text);
