@@ -33,7 +33,8 @@ public record ApiContext(
     ReleaseImages images,
     SchedulerClient scheduler,
     LoggerClient logs,
-    LogDrainStore drains) {
+    LogDrainStore drains,
+    Quotas quotas) {
 
   /**
    * Password hashing runs on its own small pool ({@code crypto}: PBKDF2 is CPU-bound, so a burst
@@ -47,7 +48,7 @@ public record ApiContext(
         new UserStore(db), new KeyStore(db), new CertStore(db), new DomainStore(db), new AppQueries(db),
         system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-crypto-dispatcher")),
         system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-docker-dispatcher")), images, scheduler, logs,
-        new LogDrainStore(db));
+        new LogDrainStore(db), Quotas.create(system.settings().config(), new io.skiff.store.QuotaQueries(db)));
   }
 
   public Duration askTimeout() {

@@ -59,9 +59,9 @@ public final class AppRoutes {
     if (id != null) {
       String problem = AppNames.problem(id, ctx.settings().reservedAppNames());
       if (problem != null) throw ApiError.field("id", problem);
-      return createNamed(id, user, 1);
+      return ctx.quotas().oneMoreApp(user).thenCompose(v -> createNamed(id, user, 1));
     }
-    return createNamed(AppNames.generate(), user, NAME_ATTEMPTS);
+    return ctx.quotas().oneMoreApp(user).thenCompose(v -> createNamed(AppNames.generate(), user, NAME_ATTEMPTS));
   }
 
   /** Creates the App entity, then its release line (v1). Generated names retry on collision. */
@@ -91,7 +91,9 @@ public final class AppRoutes {
       if (!app.isOwnerOrAdmin(user.username(), user.superuser())) throw ApiError.forbidden();
       return ctx.users().byName(newOwner).thenCompose(target -> {
         if (target.isEmpty()) throw ApiError.notFound();
-        return access.<App.Summary>askApp(id, r -> new App.Transfer(newOwner, r));
+        if (newOwner.equals(app.owner())) return access.<App.Summary>askApp(id, r -> new App.Transfer(newOwner, r));
+        return ctx.quotas().oneMoreApp(target.get())
+            .thenCompose(v -> access.<App.Summary>askApp(id, r -> new App.Transfer(newOwner, r)));
       }).thenApply(a -> new Reply(200, null, List.of()));
     });
   }

@@ -64,7 +64,9 @@ public final class CertRoutes {
     if (cn.contains("*")) throw ApiError.field("common_name", "Wildcard certificates are not supported");
     Instant now = Instant.now();
     Certificate cert = new Certificate(0, user.username(), cn, pem, key, info.expires(), now, now);
-    return ctx.domains().byHost(cn)
+    String host = cn;
+    return ctx.quotas().oneMoreCertificate(user)
+        .thenCompose(v -> ctx.domains().byHost(host))
         .thenCompose(domain -> domain.isEmpty()
             ? CompletableFuture.completedFuture(true)
             : mayManage(domain.get().app(), user).thenApply(may -> {

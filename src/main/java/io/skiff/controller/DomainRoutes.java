@@ -50,7 +50,7 @@ public final class DomainRoutes {
       String domain = DomainNames.validate(given, ctx.settings().platformDomain());
       Instant now = Instant.now();
       Domain d = new Domain(domain, id, user.username(), now, now);
-      return ctx.domains().add(d).thenCompose(result -> switch (result) {
+      return ctx.quotas().oneMoreDomain(user).thenCompose(v -> ctx.domains().add(d)).thenCompose(result -> switch (result) {
         case ADDED -> {
           RouteTable.domainsChanged(ctx.system());
           yield Audit.recordThen(ctx.system(), PlatformEvents.domainAdded(id, user.username(), domain), Reply.created(Views.domain(d)));

@@ -70,7 +70,12 @@ public final class SchedulerRoutes {
                 throw ApiError.badRequest("Container type " + type + " does not exist in application");
               }
             });
-            return access.<App.Summary>askApp(id, r -> new App.Scale(counts, r))
+            Map<String, Integer> after = new LinkedHashMap<>(app.structure());
+            after.putAll(counts);
+            return ctx.users().byName(app.owner())
+                .thenCompose(owner -> owner.isEmpty() ? CompletableFuture.<Void>completedFuture(null)
+                    : ctx.quotas().scaled(owner.get(), id, app.structure(), after))
+                .thenCompose(v -> access.<App.Summary>askApp(id, r -> new App.Scale(counts, r)))
                 .thenCompose(scaled -> converge(scaled, latest));
           });
         })

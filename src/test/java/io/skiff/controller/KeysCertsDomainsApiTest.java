@@ -10,9 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -59,14 +56,7 @@ class KeysCertsDomainsApiTest extends ApiTestBase {
 
   /** A self-signed certificate for {@code cn}: PEM certificate, PEM key, and its notAfter. */
   private static String[] certificate(String cn) {
-    String name = unique("cert");
-    exec("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + cn, "-days", "30",
-        "-keyout", name + ".key", "-out", name + ".pem");
-    String notAfter = exec("openssl", "x509", "-noout", "-enddate", "-in", name + ".pem").trim().replaceAll("\\s+", " ");
-    ZonedDateTime expires = ZonedDateTime.parse(notAfter.substring("notAfter=".length()),
-        DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy z", Locale.ROOT));
-    String deis = expires.withZoneSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'UTC'"));
-    return new String[] {read(name + ".pem"), read(name + ".key"), deis};
+    return io.skiff.testkit.TestCertificates.selfSigned(cn);
   }
 
   private static ApiClient.Response addKey(ApiClient client, String id, String publicKey) {
