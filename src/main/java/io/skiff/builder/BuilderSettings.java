@@ -18,7 +18,8 @@ public record BuilderSettings(
     TreeExport.Limits treeLimits,
     BuildLimits buildLimits,
     Path reposDir,
-    Path buildsDir) {
+    Path buildsDir,
+    int maxCommandsPerUser) {
 
   public static BuilderSettings create(ActorSystem<?> system) {
     Config root = system.settings().config().getConfig("skiff");
@@ -35,6 +36,7 @@ public record BuilderSettings(
         new TreeExport.Limits(c.getInt("max-tree-entries"), c.getBytes("max-tree-size")),
         new BuildLimits(c.getBytes("build-memory"), c.getInt("build-cpu-shares"), c.getString("build-network")),
         data.resolve("repos"),
-        data.resolve("builds"));
+        data.resolve("builds"),
+        c.getInt("max-commands-per-user"));
   }
 }

@@ -19,14 +19,31 @@ final class GitCommandFactory implements CommandFactory {
 
   private final GitCommand.Deps deps;
   private final ExecutorService executor;
+  private final CommandSlots slots;
 
-  GitCommandFactory(GitCommand.Deps deps, ExecutorService executor) {
+  GitCommandFactory(GitCommand.Deps deps, ExecutorService executor, CommandSlots slots) {
     this.deps = deps;
     this.executor = executor;
+    this.slots = slots;
   }
 
   @Override
   public Command createCommand(ChannelSession channel, String command) {
+    String user = channel.getSession().getAttribute(PushAuthenticator.USER);
+    if (user == null) return new GitCommand.Refused(executor, "not authenticated");
+    if (!slots.tryAcquire(user)) {
+      return new GitCommand.Refused(executor, user + " already has " + slots.perUser()
+          + " git pushes, fetches or runs open on this node; try again when one has finished");
+    }
+    try {
+      return slots.holding(user, parse(command));
+    } catch (RuntimeException e) {
+      slots.release(user);
+      throw e;
+    }
+  }
+
+  private Command parse(String command) {
     Matcher run = RUN.matcher(command.strip());
     if (run.matches()) return new RunCommand(deps, executor, run.group(1), run.group(2));
     Matcher m = COMMAND.matcher(command.strip());

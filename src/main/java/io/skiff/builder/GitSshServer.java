@@ -37,7 +37,7 @@ public final class GitSshServer {
     sshd.setShellFactory(null);
     sshd.setSubsystemFactories(List.of());
     sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
-    sshd.setCommandFactory(new GitCommandFactory(deps, executor));
+    sshd.setCommandFactory(new GitCommandFactory(deps, executor, new CommandSlots(settings.maxCommandsPerUser())));
     CoreModuleProperties.AUTH_TIMEOUT.set(sshd, settings.authTimeout());
     CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.idleTimeout());
     sshd.start();

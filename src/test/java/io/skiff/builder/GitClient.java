@@ -137,6 +137,24 @@ final class GitClient {
     return exec(pb, TIMEOUT);
   }
 
+  /**
+   * {@code ssh} to the builder running {@code remote}, left open: its stdin stays open (the caller
+   * destroys the process). Its output goes to {@code output}.
+   */
+  Process sshOpen(int port, Path output, String... remote) {
+    List<String> cmd = new ArrayList<>(List.of("ssh", "-i", key.toString(), "-o", "UserKnownHostsFile=" + knownHosts,
+        "-o", "StrictHostKeyChecking=accept-new", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
+        "-p", String.valueOf(port)));
+    cmd.addAll(List.of(remote));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+    pb.environment().put("HOME", home.toString());
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Runs a command and fails the test unless it exits 0. */
   Result check(Path dir, String... command) {
     Result r = run(dir, command);
