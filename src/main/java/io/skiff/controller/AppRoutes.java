@@ -101,10 +101,15 @@ public final class AppRoutes {
   private CompletionStage<Reply> destroy(String id, User user) {
     return access.use(id, user, true)
         .thenCompose(app -> access.<akka.Done>askApp(id, App.Destroy::new))
-        .thenCompose(done -> ctx.scheduler().remove(id).handle((o, err) -> {
-          if (err != null) org.slf4j.LoggerFactory.getLogger(AppRoutes.class).warn("removing the containers of {}: {}", id, err.toString());
+        .thenCompose(done -> akka.pattern.Patterns.retry(() -> ctx.scheduler().remove(id), 3, java.time.Duration.ofSeconds(1),
+            ctx.system()).handle((o, err) -> {
           removeImages(id);
-          return Reply.noContent();
+          if (err == null && o.ok()) return Reply.noContent();
+          // Destroyed all the same; say what is left rather than answer as if it were gone.
+          String left = err != null ? "the scheduler did not answer (" + Replies.unwrap(err).getClass().getSimpleName() + ")" : o.message();
+          org.slf4j.LoggerFactory.getLogger(AppRoutes.class).warn("removing the containers of {}: {}", id, left);
+          throw ApiError.unavailable("App " + id + " is destroyed, but its containers are not all gone yet: " + left
+              + "; the nodes remove them as they converge.");
         }));
   }
 

@@ -27,6 +27,19 @@ public record AppConfig(
     tags = Map.copyOf(tags);
   }
 
+  /** At most this much config per app (keys and values, UTF-8): it travels to every node that runs or `run`s the app. */
+  public static final long MAX_VALUES_BYTES = 2L * 1024 * 1024;
+
+  /** The size of the config values, keys and values in UTF-8 bytes. */
+  public long valuesBytes() {
+    long n = 0;
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      n += e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      n += e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+    return n;
+  }
+
   public static AppConfig empty(String owner, Instant at) {
     return new AppConfig(UUID.randomUUID().toString(), owner, Map.of(), Map.of(), Map.of(), Map.of(), at);
   }

@@ -271,6 +271,10 @@ public final class Release
     ReleaseRecord base = current(s, c.appOwner());
     Instant now = Instant.now();
     AppConfig config = base.config().apply(c.patch(), c.user(), now);
+    if (config.valuesBytes() > AppConfig.MAX_VALUES_BYTES && config.valuesBytes() > base.config().valuesBytes()) {
+      return Effect().reply(c.replyTo(), StatusReply.error("The config would be " + config.valuesBytes()
+          + " bytes; an app's config may have at most " + AppConfig.MAX_VALUES_BYTES + " bytes of keys and values"));
+    }
     String summary = ReleaseSummary.configChanged(c.user(), base.config(), config);
     ReleaseRecord next = next(base, c.user(), summary, config, base.build(), now);
     return release(s, c.appId(), base, new Released(c.appId(), next, "config", changedKeys(base.config(), config)), c.replyTo());
@@ -334,7 +338,7 @@ public final class Release
     inFlight.put(v, added.release());
     waiters.computeIfAbsent(v, k -> new ArrayList<>()).add(replyTo);
     return Effect().persist(events)
-        .thenRun(after -> context.pipeToSelf(record(after.appId(), events), (d, err) -> {
+        .thenRun(after -> context.pipeToSelf(recordRetrying(after.appId(), events), (d, err) -> {
           if (err != null) context.getLog().warn("read model update for releases of {} failed: {}", appId, err.toString());
           return new Recorded(v);
         }))
@@ -553,6 +557,15 @@ public final class Release
     b.keySet().forEach(k -> {
       if (!a.containsKey(k)) out.add(prefix + k);
     });
+  }
+
+  /**
+   * The nodes read a release's config from the read model when they start its containers, so a
+   * failed write is retried (8 attempts, 0.5 s to 8 s apart) before the rollout goes on without it.
+   */
+  private CompletionStage<Done> recordRetrying(String appId, List<Event> events) {
+    return akka.pattern.Patterns.retry(() -> record(appId, events), 8, Duration.ofMillis(500), Duration.ofSeconds(8), 0.2,
+        context.getSystem());
   }
 
   private CompletionStage<Done> record(String appId, List<Event> events) {

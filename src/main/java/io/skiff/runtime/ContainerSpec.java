@@ -111,11 +111,25 @@ public record ContainerSpec(
     return name(app, version, type, num);
   }
 
+  /**
+   * The spec as the scheduler sends it to a node: without its config values, which the node reads
+   * from its release ({@code ReleaseEnv}), so an assignment stays small however large the apps'
+   * config. Unchanged without an incarnation to find the release by.
+   */
+  public ContainerSpec withoutEnv() {
+    if (env == null || incarnation == null) return this;
+    return new ContainerSpec(app, version, type, num, generation, image, command, null, memoryBytes, cpuShares, health, incarnation);
+  }
+
+  public ContainerSpec withEnv(Map<String, String> values) {
+    return new ContainerSpec(app, version, type, num, generation, image, command, values, memoryBytes, cpuShares, health, incarnation);
+  }
+
   /** Config values are secrets: never print them (logs, dead letters, errors). */
   @Override
   public String toString() {
     return "ContainerSpec[" + name() + " gen " + generation + ", image=" + image + ", command=" + command
-        + ", env keys=" + new java.util.TreeSet<>(env.keySet()) + ", memory=" + memoryBytes + ", cpu=" + cpuShares + "]";
+        + ", env keys=" + (env == null ? "(of the release)" : new java.util.TreeSet<>(env.keySet())) + ", memory=" + memoryBytes + ", cpu=" + cpuShares + "]";
   }
 
   /** web and cmd containers take HTTP traffic through the router. */

@@ -81,6 +81,11 @@ final class Converger {
   private final Consumer<PlatformEvent> platformEvents;
   private static final Duration NETWORK_SWEEP = Duration.ofMinutes(1);
   private Instant nextNetworkSweep = Instant.EPOCH;
+  /** Fills in a spec's config values when the assignment left them out (see {@link ContainerSpec#withoutEnv}). */
+  private java.util.function.UnaryOperator<ContainerSpec> env = spec -> {
+    if (spec.env() == null) throw new IllegalStateException("no config values for " + spec.name());
+    return spec;
+  };
 
   Converger(ContainerRuntime runtime, RuntimeSettings settings, Executor background) {
     this(runtime, settings, background, e -> {});
@@ -113,6 +118,12 @@ final class Converger {
     this.ports = new PortPool(settings.portRangeStart(), settings.portRangeEnd());
     this.background = background;
     this.platformEvents = platformEvents;
+  }
+
+  /** Where the config values of a spec sent without them come from (the node's {@link ReleaseEnv}). */
+  Converger readingEnvWith(java.util.function.UnaryOperator<ContainerSpec> env) {
+    this.env = env;
+    return this;
   }
 
   /**
@@ -258,7 +269,7 @@ final class Converger {
   /** Pulls (within the pull timeout) and starts the container: a step. */
   private void start(Tracked t, ContainerSpec s) {
     try {
-      t.id = runtime.start(s, t.port, settings.pullTimeout());
+      t.id = runtime.start(env.apply(s), t.port, settings.pullTimeout());
       t.address = runtime.address(t.id);
       log.info("started {} on port {}{}", s.name(), t.port, t.address == null ? "" : " (" + t.address + " on its app's bridge)");
     } catch (RuntimeException e) {

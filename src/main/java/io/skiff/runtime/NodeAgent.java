@@ -92,7 +92,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       this.runtime = new ContainerRuntime(engine, settings.nodeName(), settings.hardening(), settings.network(), settings.containerHost());
       this.docker = system.dispatchers().lookup(DispatcherSelector.fromConfig(RuntimeSettings.DOCKER_DISPATCHER));
       this.streams = system.dispatchers().lookup(DispatcherSelector.fromConfig(RuntimeSettings.STREAM_DISPATCHER));
-      this.converger = new Converger(runtime, settings, docker, e -> io.skiff.events.Audit.record(system, e));
+      this.converger = new Converger(runtime, settings, docker, e -> io.skiff.events.Audit.record(system, e))
+          .readingEnvWith(new ReleaseEnv(() -> io.skiff.store.DatabaseExtension.get(system)));
       this.interactive = new InteractiveRuns(runtime, system, streams, settings);
       this.runSlots = new Semaphore(settings.maxConcurrentRuns());
     }

@@ -116,6 +116,13 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private final Map<String, NodeView> nodes = new HashMap<>();
   private final Map<String, String> placement = new HashMap<>();
   private final Map<String, AppRoute> published = new HashMap<>();
+  /** Destroyed apps whose containers some node still reports, and who waits for them to go. */
+  private final Map<String, List<Removal>> removals = new HashMap<>();
+
+  private record Removal(ActorRef<Outcome> replyTo, Instant deadline) {}
+
+  /** How long a destroy waits for the nodes to report the app's containers gone. */
+  static final Duration REMOVAL_WAIT = Duration.ofSeconds(45);
   private final Instant startedAt = Instant.now();
   private boolean loaded;
 
@@ -234,8 +241,38 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       d.scaleWaiters.forEach(w -> w.tell(gone));
       d.restartWaiters.forEach(w -> w.tell(gone));
     }
-    r.replyTo().tell(new Outcome(true, "removed", List.of(), List.of()));
+    removals.computeIfAbsent(r.app(), a -> new ArrayList<>()).add(new Removal(r.replyTo(), Instant.now().plus(REMOVAL_WAIT)));
     return reconcile();
+  }
+
+  /**
+   * Answers a destroy once no node reports a container of the app any more, or at its deadline
+   * with what is left (the nodes go on removing it: the app is in no assignment).
+   */
+  private void checkRemovals(Instant now) {
+    for (java.util.Iterator<Map.Entry<String, List<Removal>>> it = removals.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, List<Removal>> e = it.next();
+      if (apps.containsKey(e.getKey())) { // created again meanwhile: its containers are the new app's
+        e.getValue().forEach(w -> w.replyTo().tell(new Outcome(true, "removed", List.of(), List.of())));
+        it.remove();
+        continue;
+      }
+      List<String> left = new ArrayList<>();
+      nodes.values().forEach(n -> n.containers.values().stream()
+          .filter(c -> e.getKey().equals(c.app()))
+          .forEach(c -> left.add(c.type() + "." + c.num() + " (v" + c.version() + ") on " + n.name)));
+      if (left.isEmpty()) {
+        e.getValue().forEach(w -> w.replyTo().tell(new Outcome(true, "removed", List.of(), List.of())));
+        it.remove();
+        continue;
+      }
+      e.getValue().removeIf(w -> {
+        if (now.isBefore(w.deadline())) return false;
+        w.replyTo().tell(new Outcome(false, "still removing " + String.join(", ", left), List.of(), List.of()));
+        return true;
+      });
+      if (e.getValue().isEmpty()) it.remove();
+    }
   }
 
   private Behavior<Command> onRestart(Restart r) {
@@ -310,6 +347,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     Map<String, List<ContainerSpec>> perNode = place(now);
     if (!placing) return this;
     sendAssignments(perNode, now);
+    checkRemovals(now);
     for (AppDeployment d : apps.values()) {
       checkRollout(d, now);
       checkScale(d, now);
@@ -392,7 +430,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       if (n.agent == null || !n.reachable) return;
       List<ContainerSpec> list = perNode.getOrDefault(address, List.of());
       if (!list.equals(n.lastSent) || n.lastSentAt.plus(RESEND).isBefore(now)) {
-        n.agent.tell(new NodeAgent.Assign(list));
+        n.agent.tell(new NodeAgent.Assign(list.stream().map(ContainerSpec::withoutEnv).toList()));
         n.lastSent = list;
         n.lastSentAt = now;
       }

@@ -166,4 +166,29 @@ class SchedulerTest {
     scheduler.tell(report(agent, "solo2", Map.of(), List.of(status(fresh, "up", null, List.of()))));
     assertTrue(reply.receiveMessage().ok());
   }
+
+  @Test
+  void assignmentsLeaveTheConfigBehindAndADestroyAnswersOnceTheContainersAreGone() {
+    ActorRef<Scheduler.Command> scheduler = scheduler();
+    TestProbe<NodeAgent.Command> agent = kit.createTestProbe();
+    scheduler.tell(report(agent, "rm", Map.of(), List.of()));
+    TestProbe<Scheduler.Outcome> reply = kit.createTestProbe();
+    ReleaseSpec withConfig = new ReleaseSpec("gone", 2, "img:2", Map.of("SECRET", "x".repeat(100_000)), Map.of("web", "run"),
+        Map.of(), Map.of(), Map.of(), null, "uuid-gone");
+    scheduler.tell(new Scheduler.Apply(new Formation("gone", withConfig, Map.of("web", 1)), reply.ref()));
+    ContainerSpec sent = awaitAssign(agent, l -> l.size() == 1).get(0);
+    assertEquals(null, sent.env(), "the node reads the config from the release; the assignment does not carry it");
+    ContainerStatus up = status(sent, "up", null, List.of());
+    scheduler.tell(report(agent, "rm", Map.of(), List.of(up)));
+    assertTrue(reply.receiveMessage().ok());
+
+    TestProbe<Scheduler.Outcome> removed = kit.createTestProbe();
+    scheduler.tell(new Scheduler.Remove("gone", removed.ref()));
+    awaitAssign(agent, List::isEmpty);
+    scheduler.tell(report(agent, "rm", Map.of(), List.of(up)));
+    removed.expectNoMessage(Duration.ofMillis(800)); // the node still runs it
+    scheduler.tell(report(agent, "rm", Map.of(), List.of()));
+    Scheduler.Outcome done = removed.receiveMessage(Duration.ofSeconds(5));
+    assertTrue(done.ok(), done::message);
+  }
 }
