@@ -70,7 +70,7 @@ public final class AppRoutes {
     return access.<App.Summary>askApp(id, r -> new App.Create(uuid, user.username(), r))
         .handle((app, err) -> {
           if (err == null) return initialRelease(app);
-          if (Replies.unwrap(err) instanceof StatusReply.ErrorMessage) {
+          if (Replies.unwrap(err) instanceof StatusReply.ErrorMessage m && !io.skiff.domain.ReadModelWrites.LAGGING.equals(m.getMessage())) {
             if (attemptsLeft > 1) return createNamed(AppNames.generate(), user, attemptsLeft - 1);
             throw ApiError.field("id", "This field must be unique.");
           }
@@ -100,11 +100,21 @@ public final class AppRoutes {
 
   private CompletionStage<Reply> destroy(String id, User user) {
     return access.use(id, user, true)
-        .thenCompose(app -> access.<akka.Done>askApp(id, App.Destroy::new))
-        .thenCompose(done -> akka.pattern.Patterns.retry(() -> ctx.scheduler().remove(id), 3, java.time.Duration.ofSeconds(1),
+        .thenCompose(app -> access.<akka.Done>askApp(id, App.Destroy::new)
+            .thenApply(done -> false)
+            .exceptionally(err -> { // journaled but not yet in the read model: destroyed all the same
+              if (Replies.unwrap(err) instanceof StatusReply.ErrorMessage m && io.skiff.domain.ReadModelWrites.LAGGING.equals(m.getMessage())) {
+                return true;
+              }
+              throw new java.util.concurrent.CompletionException(Replies.unwrap(err));
+            }))
+        .thenCompose(lagging -> akka.pattern.Patterns.retry(() -> ctx.scheduler().remove(id), 3, java.time.Duration.ofSeconds(1),
             ctx.system()).handle((o, err) -> {
           removeImages(id);
-          if (err == null && o.ok()) return Reply.noContent();
+          if (err == null && o.ok()) {
+            if (lagging) throw ApiError.unavailable(io.skiff.domain.ReadModelWrites.LAGGING);
+            return Reply.noContent();
+          }
           // Destroyed all the same; say what is left rather than answer as if it were gone.
           String left = err != null ? "the scheduler did not answer (" + Replies.unwrap(err).getClass().getSimpleName() + ")" : o.message();
           org.slf4j.LoggerFactory.getLogger(AppRoutes.class).warn("removing the containers of {}: {}", id, left);

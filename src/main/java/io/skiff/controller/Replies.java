@@ -56,6 +56,9 @@ public final class Replies {
     Throwable cause = unwrap(t);
     if (cause instanceof ApiError e) return json(e.status(), e.body());
     if (cause instanceof TimeoutException) return detail(503, "the cluster did not answer in time, try again");
+    if (cause instanceof akka.pattern.StatusReply.ErrorMessage m && io.skiff.domain.ReadModelWrites.LAGGING.equals(m.getMessage())) {
+      return detail(503, m.getMessage());
+    }
     if (io.skiff.store.StoreException.unavailable(cause)) {
       log.warn("database unavailable: {}", cause.toString());
       return detail(503, "the database is unavailable, try again shortly");

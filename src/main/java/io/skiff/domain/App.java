@@ -280,27 +280,36 @@ public final class App
     return Effect()
         .persist(new Destroyed(Instant.now()))
         .thenRun(
-            after ->
-                readModel
-                    .appDestroyed(appId, lastSeqNr())
-                    .whenComplete((done, err) -> c.replyTo().tell(StatusReply.ack())))
+            after -> {
+              long seq = lastSeqNr();
+              ReadModelWrites.now(context.getSystem(), () -> readModel.appDestroyed(appId, seq)).whenComplete((done, err) -> {
+                if (err == null) {
+                  c.replyTo().tell(StatusReply.ack());
+                  return;
+                }
+                c.replyTo().tell(StatusReply.error(ReadModelWrites.LAGGING));
+                ReadModelWrites.eventually(context.getSystem(), () -> readModel.appDestroyed(appId, seq), "the destroy of app " + appId);
+              });
+            })
         .thenNoReply();
   }
 
-  /** Persists, writes the read model, then replies with the new summary. */
+  /** Persists, writes the read model (see {@link ReadModelWrites}), then replies with the new summary. */
   private ReplyEffect<Event, State> persistAndPublish(Event event, ActorRef<StatusReply<Summary>> replyTo) {
     return Effect()
         .persist(event)
         .thenRun(
             after -> {
               Summary summary = after.toSummary(appId);
-              readModel
-                  .appChanged(summary, lastSeqNr())
-                  .whenComplete(
-                      (done, err) -> {
-                        if (err != null) context.getLog().warn("read model update for app {} failed: {}", appId, err.toString());
-                        replyTo.tell(StatusReply.success(summary));
-                      });
+              long seq = lastSeqNr();
+              ReadModelWrites.now(context.getSystem(), () -> readModel.appChanged(summary, seq)).whenComplete((done, err) -> {
+                if (err == null) {
+                  replyTo.tell(StatusReply.success(summary));
+                  return;
+                }
+                replyTo.tell(StatusReply.error(ReadModelWrites.LAGGING));
+                ReadModelWrites.eventually(context.getSystem(), () -> readModel.appChanged(summary, seq), "app " + appId);
+              });
             })
         .thenNoReply();
   }
