@@ -19,6 +19,8 @@ import org.apache.sshd.server.SshServer;
 /** Starts the builder role: the cluster's SSH host key, the git SSH server and its pipeline. */
 public final class Builder {
   private static final int MAX_COMMANDS = 32;
+  /** Key lookups that may wait on PostgreSQL at once, each on one of the SSH server's I/O threads (it has 8). */
+  private static final int MAX_KEY_LOOKUPS = 2;
 
   private Builder() {}
 
@@ -39,6 +41,8 @@ public final class Builder {
           t.setDaemon(true);
           return t;
         });
-    return GitSshServer.start(system, settings, hostKey, new PushAuthenticator(new KeyStore(db)), deps, executor);
+    SshKeyCache keys = new SshKeyCache(new KeyStore(db), io.skiff.cluster.TokenCache.get(system),
+        io.skiff.cluster.TokenCacheSettings.create(system).ttl(), MAX_KEY_LOOKUPS, java.time.Duration.ofSeconds(2));
+    return GitSshServer.start(system, settings, hostKey, new PushAuthenticator(keys), deps, executor);
   }
 }

@@ -39,6 +39,8 @@ public final class GitSshServer {
     sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     sshd.setCommandFactory(new GitCommandFactory(deps, executor, new CommandSlots(settings.maxCommandsPerUser())));
     CoreModuleProperties.AUTH_TIMEOUT.set(sshd, settings.authTimeout());
+    // Authentication runs on these threads; at most two of them wait on a key lookup (SshKeyCache).
+    CoreModuleProperties.NIO_WORKERS.set(sshd, 8);
     CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.idleTimeout());
     sshd.start();
     CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(

@@ -1,10 +1,6 @@
 package io.skiff.builder;
 
-import io.skiff.store.KeyStore;
-import io.skiff.store.SshKey;
 import java.security.PublicKey;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.digest.BuiltinDigests;
@@ -15,14 +11,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Public-key authentication against the registered SSH keys: the offered key's MD5 fingerprint
- * (as Deis shows it) names the user, who is remembered on the session for authorization.
+ * (as Deis shows it) names the user, who is remembered on the session for authorization. Keys
+ * are looked up through {@link SshKeyCache} (this runs on one of MINA's I/O threads).
  */
 final class PushAuthenticator implements PublickeyAuthenticator {
   static final AttributeKey<String> USER = new AttributeKey<>();
   private static final Logger log = LoggerFactory.getLogger(PushAuthenticator.class);
-  private final KeyStore keys;
+  private final SshKeyCache keys;
 
-  PushAuthenticator(KeyStore keys) {
+  PushAuthenticator(SshKeyCache keys) {
     this.keys = keys;
   }
 
@@ -34,18 +31,16 @@ final class PushAuthenticator implements PublickeyAuthenticator {
       return false;
     }
     String md5 = fingerprint.substring(4).toLowerCase();
-    Optional<SshKey> found;
-    try {
-      found = keys.byFingerprint(md5).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.warn("ssh auth refused ({}): key lookup failed: {}", session.getClientAddress(), e.toString());
-      return false;
+    SshKeyCache.Found found = keys.ownerOf(md5);
+    if (found instanceof SshKeyCache.Owner o) {
+      session.setAttribute(USER, o.username());
+      return true;
     }
-    if (found.isEmpty()) {
+    if (found instanceof SshKeyCache.Busy b) {
+      log.warn("ssh auth refused ({}): {}", session.getClientAddress(), b.why());
+    } else {
       log.info("ssh auth refused ({}): unknown key {}", session.getClientAddress(), md5);
-      return false;
     }
-    session.setAttribute(USER, found.get().owner());
-    return true;
+    return false;
   }
 }

@@ -42,6 +42,8 @@ public final class TokenCache implements Extension {
   private final ActorRef<Topic.Command<TokenInvalidation>> topic;
   /** Bumped by every invalidation; a load that overlapped one does not keep its (maybe stale) result. */
   private final AtomicLong invalidations = new AtomicLong();
+  /** Other per-user caches of credentials (the builder's SSH keys), dropped with the tokens. */
+  private final java.util.List<java.util.function.Consumer<TokenInvalidation>> alsoDrop = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private TokenCache(ActorSystem<?> system) {
     TokenCacheSettings settings = TokenCacheSettings.create(system);
@@ -104,7 +106,16 @@ public final class TokenCache implements Extension {
     topic.tell(Topic.publish(invalidation));
   }
 
+  /**
+   * {@code listener} is told of every invalidation, from this node or another: a cache of some
+   * other credential of a user (SSH keys) drops its entries of the user with the tokens.
+   */
+  public void alsoDrop(java.util.function.Consumer<TokenInvalidation> listener) {
+    alsoDrop.add(listener);
+  }
+
   private void drop(TokenInvalidation invalidation) {
+    alsoDrop.forEach(l -> l.accept(invalidation));
     invalidations.incrementAndGet();
     if (invalidation.everyone()) {
       cache.invalidateAll();

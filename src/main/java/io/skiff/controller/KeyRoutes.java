@@ -32,6 +32,8 @@ public final class KeyRoutes {
                 .thenApply(k -> Reply.ok(Views.key(k.orElseThrow(ApiError::notFound)))))),
             delete(() -> run(() -> ctx.keys().delete(user.username(), id).thenApply(deleted -> {
               if (!deleted) throw ApiError.notFound();
+              // Every node's builder drops the user's cached SSH keys (with the user's tokens).
+              io.skiff.cluster.TokenCache.get(ctx.system()).invalidateUser(user.username());
               return Reply.noContent();
             }))))))));
   }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * One user cannot hold every SSH command slot of a node: past skiff.builder.max-commands-per-user
  * (2 here) a command is refused in one line, another user is served, and a slot comes back when
- * its command's connection goes.
+ * its command's connection goes. And a key the SSH server has cached stops working once deleted.
  */
 class SshCommandLimitTest {
   static PushFixture f;
@@ -78,5 +78,18 @@ class SshCommandLimitTest {
     } finally {
       held.forEach(Process::destroyForcibly);
     }
+  }
+
+  /** Keys are cached by the SSH server: a deleted one must still stop working at once. */
+  @Test
+  void aDeletedKeyIsRefusedAtOnceThoughItWasCached() {
+    PushFixture.Pusher user = f.user("revoked");
+    String app = f.app(user);
+    GitClient.Result served = user.git().ssh(f.node(0).sshPort(), null, "git@127.0.0.1", "git-upload-pack '" + app + ".git'");
+    assertTrue(served.output().contains("capabilities^{}"), served::toString);
+    assertEquals(204, user.api().delete("/v1/keys/" + user.name() + "@laptop").status());
+    GitClient.Result refused = user.git().ssh(f.node(0).sshPort(), null, "git@127.0.0.1", "git-upload-pack '" + app + ".git'");
+    assertEquals(255, refused.exit(), refused::toString);
+    assertTrue(refused.output().contains("Permission denied (publickey)"), refused::toString);
   }
 }
