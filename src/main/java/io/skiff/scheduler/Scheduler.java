@@ -120,9 +120,6 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private final Map<String, List<Removal>> removals = new HashMap<>();
 
   private record Removal(ActorRef<Outcome> replyTo, Instant deadline) {}
-
-  /** How long a destroy waits for the nodes to report the app's containers gone. */
-  static final Duration REMOVAL_WAIT = Duration.ofSeconds(45);
   private final Instant startedAt = Instant.now();
   private boolean loaded;
 
@@ -241,7 +238,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       d.scaleWaiters.forEach(w -> w.tell(gone));
       d.restartWaiters.forEach(w -> w.tell(gone));
     }
-    removals.computeIfAbsent(r.app(), a -> new ArrayList<>()).add(new Removal(r.replyTo(), Instant.now().plus(REMOVAL_WAIT)));
+    removals.computeIfAbsent(r.app(), a -> new ArrayList<>()).add(new Removal(r.replyTo(), Instant.now().plus(settings.removalWait())));
     return reconcile();
   }
 

@@ -91,7 +91,7 @@ public final class SchedulerClient {
   }
 
   public CompletionStage<Scheduler.Outcome> remove(String app) {
-    return ask(r -> new Scheduler.Remove(app, r), Scheduler.REMOVAL_WAIT.plusSeconds(15));
+    return ask(r -> new Scheduler.Remove(app, r), settings.removalWait().plusSeconds(15));
   }
 
   public CompletionStage<List<ContainerStatus>> containers(String app) {

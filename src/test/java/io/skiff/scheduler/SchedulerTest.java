@@ -191,4 +191,27 @@ class SchedulerTest {
     Scheduler.Outcome done = removed.receiveMessage(Duration.ofSeconds(5));
     assertTrue(done.ok(), done::message);
   }
+
+  @Test
+  void aDestroyWhoseContainersStayAnswersWithWhatIsLeft() {
+    SchedulerSettings quick = new SchedulerSettings(Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ZERO,
+        Duration.ofMinutes(1), Duration.ofMillis(700));
+    ActorRef<Scheduler.Command> scheduler = kit.spawn(Scheduler.create(() -> CompletableFuture.completedFuture(List.of()), quick));
+    TestProbe<NodeAgent.Command> agent = kit.createTestProbe();
+    scheduler.tell(report(agent, "stuck", Map.of(), List.of()));
+    TestProbe<Scheduler.Outcome> reply = kit.createTestProbe();
+    scheduler.tell(new Scheduler.Apply(new Formation("stays", release("stays", 2, Map.of()), Map.of("web", 1)), reply.ref()));
+    ContainerSpec sent = awaitAssign(agent, l -> l.size() == 1).get(0);
+    ContainerStatus up = status(sent, "up", null, List.of());
+    scheduler.tell(report(agent, "stuck", Map.of(), List.of(up)));
+    assertTrue(reply.receiveMessage().ok());
+
+    TestProbe<Scheduler.Outcome> removed = kit.createTestProbe();
+    scheduler.tell(new Scheduler.Remove("stays", removed.ref()));
+    scheduler.tell(report(agent, "stuck", Map.of(), List.of(up))); // the node still runs it (its engine is stuck)
+    removed.expectNoMessage(Duration.ofMillis(300));
+    Scheduler.Outcome left = removed.receiveMessage(Duration.ofSeconds(5)); // at the deadline, on a later tick
+    assertFalse(left.ok());
+    assertEquals("still removing web.1 (v2) on stuck", left.message());
+  }
 }
