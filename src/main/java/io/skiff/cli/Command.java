@@ -1,0 +1,75 @@
+package io.skiff.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+
+/** What every command has: the run's environment, the saved login, and a one-line error on failure. */
+abstract class Command implements Callable<Integer> {
+  final CliEnv env;
+
+  Command(CliEnv env) {
+    this.env = env;
+  }
+
+  @Override
+  public final Integer call() {
+    try {
+      return run();
+    } catch (CliError e) {
+      env.err().println(" !    " + e.getMessage());
+      return 1;
+    } finally {
+      env.out().flush();
+      env.err().flush();
+    }
+  }
+
+  abstract int run();
+
+  ClientConfig login() {
+    return ClientConfig.load(env);
+  }
+
+  Api api() {
+    return Api.of(login());
+  }
+
+  void print(String line) {
+    env.out().println(line);
+  }
+
+  void printJson(JsonNode json) {
+    try {
+      print(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new CliError(e.getMessage());
+    }
+  }
+
+  /** A command about one app: {@code -a/--app}, else the app behind this repository's {@code skiff} git remote. */
+  abstract static class OnApp extends Command {
+    @Option(names = {"-a", "--app"}, description = "the app (default: the one behind the git remote 'skiff')")
+    String app;
+
+    OnApp(CliEnv env) {
+      super(env);
+    }
+
+    String app() {
+      if (app != null) return app;
+      return GitRemote.app(env.cwd()).orElseThrow(() -> new CliError(
+          "No app given: use -a APP, or run this in a git repository with a 'skiff' remote (skiff apps:create adds one)."));
+    }
+  }
+
+  /** A listing: {@code --json} prints what the API answered instead of a table. */
+  abstract static class Listing extends OnApp {
+    @Option(names = "--json", description = "print the API's JSON")
+    boolean json;
+
+    Listing(CliEnv env) {
+      super(env);
+    }
+  }
+}
