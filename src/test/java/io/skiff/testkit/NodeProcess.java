@@ -58,11 +58,24 @@ public final class NodeProcess implements AutoCloseable {
     return dataDir;
   }
 
-  /** SIGTERM, as an operator's stop: the node leaves and stops what it started. */
-  public void stop() throws InterruptedException {
-    if (process == null) return;
+  /**
+   * SIGTERM, as an operator's stop: the node leaves and stops what it started. True if it stopped
+   * within a minute; else its threads go to its log (jcmd) and it is killed.
+   */
+  public boolean stop() throws InterruptedException {
+    if (process == null || !process.isAlive()) return true;
     process.destroy();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) kill();
+    if (process.waitFor(60, TimeUnit.SECONDS)) return true;
+    try {
+      Path dump = Files.createTempFile("skiff-" + name + "-threads", ".txt");
+      new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(process.pid()), "Thread.print")
+          .redirectErrorStream(true).redirectOutput(dump.toFile()).start().waitFor(30, TimeUnit.SECONDS);
+      logs.add(dump);
+    } catch (IOException e) {
+      // no dump, then
+    }
+    kill();
+    return false;
   }
 
   public String address() {

@@ -129,6 +129,13 @@ public final class TestNode implements AutoCloseable {
     try {
       system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
+      // What holds it up, for the report: every thread's stack (the node's and the JVM's).
+      StringBuilder dump = new StringBuilder("test node " + system.address() + " did not stop; threads:\n");
+      Thread.getAllStackTraces().forEach((t, stack) -> {
+        dump.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+        for (StackTraceElement el : stack) dump.append("    at ").append(el).append('\n');
+      });
+      System.err.println(dump);
       throw new IllegalStateException("test node did not stop", e);
     }
   }
