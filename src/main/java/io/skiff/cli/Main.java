@@ -39,6 +39,15 @@ public final class Main implements Runnable {
         .addSubcommand(new ConfigCommands.Show(env))
         .addSubcommand(new ConfigCommands.Set(env))
         .addSubcommand(new ConfigCommands.Unset(env))
+        .addSubcommand(new KeysCommands.ListKeys(env))
+        .addSubcommand(new KeysCommands.Add(env))
+        .addSubcommand(new KeysCommands.Remove(env))
+        .addSubcommand(new ProcessCommands.ListProcesses(env))
+        .addSubcommand(new ProcessCommands.Scale(env))
+        .addSubcommand(new ProcessCommands.Run(env))
+        .addSubcommand(new ReleaseCommands.ListReleases(env))
+        .addSubcommand(new ReleaseCommands.Info(env))
+        .addSubcommand(new ReleaseCommands.Rollback(env))
         .addSubcommand(new VersionCommand(env));
     cli.setOut(env.out()).setErr(env.err());
     return cli.execute(args);

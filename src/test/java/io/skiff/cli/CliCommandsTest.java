@@ -1,0 +1,74 @@
+package io.skiff.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skiff.testkit.TestDatabase;
+import io.skiff.testkit.TestNode;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** keys, releases, ps and run through the CLI, against a live node without runtime nodes. */
+class CliCommandsTest {
+  static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    TestDatabase.reset();
+    node = TestNode.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void keysAddListAndRemove() throws Exception {
+    CliUser u = CliUser.registered(node, "cli-keys");
+    CliUser.Run none = u.run("keys:add");
+    assertEquals(1, none.exit());
+    assertTrue(none.err().startsWith(" !    No SSH public key in ~/.ssh"), none::toString);
+
+    Files.createDirectories(u.home.resolve(".ssh"));
+    Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "cli-keys@laptop", "-f",
+        u.home.resolve(".ssh/id_ed25519").toString()).redirectErrorStream(true).start();
+    assertEquals(0, p.waitFor());
+    assertEquals("Uploading id_ed25519.pub to skiff... done\n", u.ok("keys:add").out());
+    CliUser.Run listed = u.ok("keys");
+    assertTrue(listed.out().startsWith("=== cli-keys Keys\ncli-keys@laptop ssh-ed25519 "), listed::toString);
+    CliUser.Run again = u.run("keys:add");
+    assertEquals(1, again.exit(), again::toString);
+    assertEquals("Removing cli-keys@laptop SSH Key... done\n", u.ok("keys:remove", "cli-keys@laptop").out());
+    assertEquals("=== cli-keys Keys\n", u.ok("keys").out());
+  }
+
+  @Test
+  void releasesRollbackPsScaleAndRun() throws Exception {
+    CliUser u = CliUser.registered(node, "cli-rel");
+    u.ok("apps:create", "relapp");
+    u.ok("config:set", "-a", "relapp", "A=1");
+    CliUser.Run releases = u.ok("releases", "-a", "relapp");
+    List<String> lines = releases.out().lines().toList();
+    assertEquals("=== relapp Releases", lines.get(0));
+    assertTrue(lines.get(1).startsWith("v2 ") && lines.get(1).endsWith("cli-rel added A"), releases::toString);
+    assertTrue(lines.get(2).startsWith("v1 "), releases::toString);
+    assertTrue(u.ok("releases:info", "-a", "relapp", "v2").out().startsWith("=== relapp Release v2\n"));
+    assertEquals("Rolling back to v1... done, v3\n", u.ok("releases:rollback", "-a", "relapp", "v1").out());
+    assertEquals("", u.ok("config", "-a", "relapp", "--json").out().replaceAll("[{}\\s]", ""), "v3 has v1's (empty) config");
+    CliUser.Run notAVersion = u.run("releases:info", "-a", "relapp", "latest");
+    assertEquals(1, notAVersion.exit());
+    assertEquals(" !    'latest' is not a release version (v3, or 3)\n", notAVersion.err());
+
+    assertEquals("=== relapp Processes\n", u.ok("ps", "-a", "relapp").out());
+    CliUser.Run scale = u.run("ps:scale", "-a", "relapp", "web=2");
+    assertEquals(1, scale.exit(), scale::toString);
+    assertTrue(scale.err().endsWith(" !    No build associated with this release\n"), scale::toString);
+    CliUser.Run run = u.run("run", "-a", "relapp", "echo", "hi");
+    assertEquals(1, run.exit(), run::toString);
+    assertEquals(" !    No build associated with this release to run this command\n", run.err(), run::toString);
+  }
+}
