@@ -22,14 +22,7 @@ final class AppsCommands {
 
     @Override
     int run() {
-      JsonNode page = api().get("/v1/apps?limit=1000");
-      if (json) {
-        printJson(page.path("results"));
-        return 0;
-      }
-      print("=== Apps");
-      for (JsonNode app : page.path("results")) print(app.path("id").asText());
-      return 0;
+      return printList(json, api().get("/v1/apps?limit=1000").path("results"), "=== Apps", app -> app.path("id").asText());
     }
   }
 

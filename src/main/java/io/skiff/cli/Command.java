@@ -47,6 +47,17 @@ abstract class Command implements Callable<Integer> {
     }
   }
 
+  /** A listing: the API's JSON with {@code --json}, else the header and one line per item. */
+  int printList(boolean json, JsonNode results, String header, java.util.function.Function<JsonNode, String> line) {
+    if (json) {
+      printJson(results);
+      return 0;
+    }
+    print(header);
+    for (JsonNode item : results) print(line.apply(item));
+    return 0;
+  }
+
   /** A command about one app: {@code -a/--app}, else the app behind this repository's {@code skiff} git remote. */
   abstract static class OnApp extends Command {
     @Option(names = {"-a", "--app"}, description = "the app (default: the one behind the git remote 'skiff')")

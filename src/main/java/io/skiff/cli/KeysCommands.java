@@ -24,18 +24,10 @@ final class KeysCommands {
 
     @Override
     int run() {
-      JsonNode page = api().get("/v1/keys?limit=1000");
-      if (json) {
-        printJson(page.path("results"));
-        return 0;
-      }
-      print("=== " + login().username() + " Keys");
-      for (JsonNode k : page.path("results")) {
+      return printList(json, api().get("/v1/keys?limit=1000").path("results"), "=== " + login().username() + " Keys", k -> {
         String pub = k.path("public").asText();
-        String shown = pub.length() > 40 ? pub.substring(0, 20) + "..." + pub.substring(pub.length() - 16) : pub;
-        print(k.path("id").asText() + " " + shown);
-      }
-      return 0;
+        return k.path("id").asText() + " " + (pub.length() > 40 ? pub.substring(0, 20) + "..." + pub.substring(pub.length() - 16) : pub);
+      });
     }
   }
 

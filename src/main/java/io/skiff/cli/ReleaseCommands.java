@@ -27,16 +27,8 @@ final class ReleaseCommands {
     @Override
     int run() {
       String id = app();
-      JsonNode page = api().get("/v1/apps/" + id + "/releases?limit=100");
-      if (json) {
-        printJson(page.path("results"));
-        return 0;
-      }
-      print("=== " + id + " Releases");
-      for (JsonNode r : page.path("results")) {
-        print(String.format("v%-3d %s %s", r.path("version").asInt(), r.path("created").asText(), r.path("summary").asText()));
-      }
-      return 0;
+      return printList(json, api().get("/v1/apps/" + id + "/releases?limit=100").path("results"), "=== " + id + " Releases",
+          r -> String.format("v%-3d %s %s", r.path("version").asInt(), r.path("created").asText(), r.path("summary").asText()));
     }
   }
 
