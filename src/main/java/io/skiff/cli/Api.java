@@ -39,6 +39,40 @@ final class Api {
     return send("DELETE", path, body);
   }
 
+  /** A GET answered with text (the log). */
+  String text(String path) {
+    HttpResponse<String> r = exchange(path, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 400) throw new CliError(describe(r.statusCode(), parse(r.body()), r.body()));
+    return r.body();
+  }
+
+  /** A GET whose answer is read line by line as it comes (a followed log), until the server ends it. */
+  void stream(String path, java.util.function.Consumer<String> line) {
+    HttpResponse<java.util.stream.Stream<String>> r = exchange(path, HttpResponse.BodyHandlers.ofLines());
+    try (java.util.stream.Stream<String> lines = r.body()) {
+      if (r.statusCode() >= 400) {
+        String body = String.join("\n", lines.toList());
+        throw new CliError(describe(r.statusCode(), parse(body), body));
+      }
+      lines.forEach(line);
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliError("the log stream ended: " + e.getCause().getMessage());
+    }
+  }
+
+  private <T> HttpResponse<T> exchange(String path, HttpResponse.BodyHandler<T> handler) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(controller + path)).GET();
+    if (token != null) b.header("Authorization", "token " + token);
+    try {
+      return HTTP.send(b.build(), handler);
+    } catch (IOException e) {
+      throw new CliError("cannot reach " + controller + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliError("interrupted");
+    }
+  }
+
   /** Sends one request; a status of 400 or more is a CliError with what the server said. */
   JsonNode send(String method, String path, Object body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(controller + path)).timeout(Duration.ofMinutes(30))

@@ -48,6 +48,13 @@ public final class Main implements Runnable {
         .addSubcommand(new ReleaseCommands.ListReleases(env))
         .addSubcommand(new ReleaseCommands.Info(env))
         .addSubcommand(new ReleaseCommands.Rollback(env))
+        .addSubcommand(new DomainCommands.ListDomains(env))
+        .addSubcommand(new DomainCommands.Add(env))
+        .addSubcommand(new DomainCommands.Remove(env))
+        .addSubcommand(new PermsCommands.ListPerms(env))
+        .addSubcommand(new PermsCommands.Create(env))
+        .addSubcommand(new PermsCommands.Delete(env))
+        .addSubcommand(new LogsCommand(env))
         .addSubcommand(new VersionCommand(env));
     cli.setOut(env.out()).setErr(env.err());
     return cli.execute(args);

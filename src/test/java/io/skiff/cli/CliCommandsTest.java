@@ -11,14 +11,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** keys, releases, ps and run through the CLI, against a live node without runtime nodes. */
+/** keys, releases, ps, run, domains, perms and logs through the CLI, against a live node without runtime nodes. */
 class CliCommandsTest {
   static TestNode node;
 
   @BeforeAll
   static void start() {
     TestDatabase.reset();
-    node = TestNode.start();
+    node = TestNode.start(null, java.util.Map.of("akka.cluster.roles", List.of("controller", "builder", "registry", "logger")));
   }
 
   @AfterAll
@@ -70,5 +70,35 @@ class CliCommandsTest {
     CliUser.Run run = u.run("run", "-a", "relapp", "echo", "hi");
     assertEquals(1, run.exit(), run::toString);
     assertEquals(" !    No build associated with this release to run this command\n", run.err(), run::toString);
+  }
+
+  @Test
+  void domainsPermsAndLogs() throws Exception {
+    CliUser owner = CliUser.registered(node, "cli-dom");
+    CliUser friend = CliUser.registered(node, "cli-friend");
+    owner.ok("apps:create", "domapp");
+    assertEquals("Adding www.domapp.example.com to domapp... done\n", owner.ok("domains:add", "-a", "domapp", "www.domapp.example.com").out());
+    assertEquals("=== domapp Domains\nwww.domapp.example.com\n", owner.ok("domains", "-a", "domapp").out());
+    CliUser.Run platform = owner.run("domains:add", "-a", "domapp", "other.skiff.local");
+    assertEquals(1, platform.exit(), platform::toString);
+    assertEquals("Removing www.domapp.example.com from domapp... done\n", owner.ok("domains:remove", "-a", "domapp", "www.domapp.example.com").out());
+    assertEquals("=== domapp Domains\n", owner.ok("domains", "-a", "domapp").out());
+
+    CliUser.Run denied = friend.run("config", "-a", "domapp");
+    assertEquals(1, denied.exit());
+    assertEquals(" !    You do not have permission to perform this action.\n", denied.err());
+    assertEquals("Adding cli-friend to domapp collaborators... done\n", owner.ok("perms:create", "-a", "domapp", "cli-friend").out());
+    assertEquals("=== domapp's Users\ncli-friend\n", owner.ok("perms", "-a", "domapp").out());
+    friend.ok("config:set", "-a", "domapp", "BY=friend");
+    assertEquals("Removing cli-friend from domapp collaborators... done\n", owner.ok("perms:delete", "-a", "domapp", "cli-friend").out());
+    assertEquals(1, friend.run("config", "-a", "domapp").exit());
+
+    io.skiff.testkit.Eventually.eventually(java.time.Duration.ofSeconds(30), () -> {
+      CliUser.Run logs = owner.ok("logs", "-a", "domapp", "-s", "platform", "-n", "50");
+      assertTrue(logs.out().contains("domapp[platform]: config.changed") && logs.out().contains("user=cli-friend"), logs::toString);
+      return null;
+    });
+    CliUser.Run badSource = owner.run("logs", "-a", "domapp", "-s", "nonsense");
+    assertEquals(1, badSource.exit(), badSource::toString);
   }
 }
