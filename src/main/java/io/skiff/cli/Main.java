@@ -55,6 +55,11 @@ public final class Main implements Runnable {
         .addSubcommand(new PermsCommands.Create(env))
         .addSubcommand(new PermsCommands.Delete(env))
         .addSubcommand(new LogsCommand(env))
+        .addSubcommand(new AccountCommands.Passwd(env))
+        .addSubcommand(new AccountCommands.Cancel(env))
+        .addSubcommand(new AccountCommands.Regenerate(env))
+        .addSubcommand(new AccountCommands.Users(env))
+        .addSubcommand(new AccountCommands.Transfer(env))
         .addSubcommand(new VersionCommand(env));
     cli.setOut(env.out()).setErr(env.err());
     return cli.execute(args);

@@ -14,11 +14,17 @@ import org.junit.jupiter.api.Test;
 /** keys, releases, ps, run, domains, perms and logs through the CLI, against a live node without runtime nodes. */
 class CliCommandsTest {
   static TestNode node;
+  static CliUser admin;
 
   @BeforeAll
   static void start() {
     TestDatabase.reset();
     node = TestNode.start(null, java.util.Map.of("akka.cluster.roles", List.of("controller", "builder", "registry", "logger")));
+    try {
+      admin = CliUser.registered(node, "cli-admin"); // the first user is the admin: no test's user is
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @AfterAll
@@ -100,5 +106,35 @@ class CliCommandsTest {
     });
     CliUser.Run badSource = owner.run("logs", "-a", "domapp", "-s", "nonsense");
     assertEquals(1, badSource.exit(), badSource::toString);
+  }
+
+  @Test
+  void passwdRegenerateTransferUsersAndCancel() throws Exception {
+    CliUser u = CliUser.registered(node, "cli-acct");
+    CliUser heir = CliUser.registered(node, "cli-heir");
+    u.ok("apps:create", "acctapp");
+    CliUser.Run notAdmin = u.run("users");
+    assertEquals(1, notAdmin.exit(), notAdmin::toString);
+    assertEquals(" !    You do not have permission to perform this action.\n", notAdmin.err());
+    CliUser.Run users = admin.ok("users");
+    assertTrue(users.out().startsWith("=== Users\n") && users.out().contains("cli-admin (admin)\n") && users.out().contains("cli-acct\n"),
+        users::toString);
+
+    assertEquals("Transferring acctapp to cli-heir... done\n", u.ok("apps:transfer", "-a", "acctapp", "cli-heir").out());
+    assertEquals("=== Apps\nacctapp\n", heir.ok("apps").out());
+
+    assertEquals("Token regenerated\n", u.ok("auth:regenerate").out());
+    u.ok("whoami");
+    assertEquals("Changing password... done\n", u.ok("passwd", "--new-password", "pw-cli-acct-2").out());
+    u.ok("whoami"); // the caller's token survives its own password change
+    CliUser.Run oldPassword = u.run("login", node.baseUrl(), "--username", "cli-acct");
+    assertEquals(1, oldPassword.exit(), "SKIFF_PASSWORD still holds the old one");
+    assertEquals("Logged in as cli-acct\n", u.ok("login", node.baseUrl(), "--username", "cli-acct", "--password", "pw-cli-acct-2").out());
+
+    CliUser.Run unconfirmed = u.run("auth:cancel", "--confirm", "someone");
+    assertEquals(1, unconfirmed.exit());
+    assertEquals("Account cancelled\n", u.ok("auth:cancel", "--confirm", "cli-acct").out());
+    assertEquals(1, u.run("whoami").exit(), "logged out");
+    assertEquals(1, u.run("login", node.baseUrl(), "--username", "cli-acct", "--password", "pw-cli-acct-2").exit(), "the account is gone");
   }
 }
