@@ -25,8 +25,7 @@ final class AccountCommands {
     int run() {
       String now = current != null ? current : env.env().get("SKIFF_PASSWORD");
       if (now == null) throw new CliError("The current password is needed: --password or SKIFF_PASSWORD.");
-      env.out().print("Changing password... ");
-      env.out().flush();
+      begin("Changing password");
       api().post("/v1/auth/passwd", Map.of("password", now, "new_password", next));
       print("done");
       return 0;
@@ -97,8 +96,7 @@ final class AccountCommands {
     @Override
     int run() {
       String id = app();
-      env.out().print("Transferring " + id + " to " + owner + "... ");
-      env.out().flush();
+      begin("Transferring " + id + " to " + owner);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("owner", owner);
       api().post("/v1/apps/" + id, body);

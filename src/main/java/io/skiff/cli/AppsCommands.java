@@ -42,8 +42,7 @@ final class AppsCommands {
     @Override
     int run() {
       ClientConfig c = login();
-      env.out().print("Creating Application... ");
-      env.out().flush();
+      begin("Creating Application");
       Map<String, Object> body = new LinkedHashMap<>();
       if (name != null) body.put("id", name);
       JsonNode app = Api.of(c).post("/v1/apps", body);
@@ -102,8 +101,7 @@ final class AppsCommands {
     int run() {
       String id = app();
       if (!id.equals(confirm)) throw new CliError("--confirm " + confirm + " does not name the app " + id + "; nothing was destroyed");
-      env.out().print("Destroying " + id + "... ");
-      env.out().flush();
+      begin("Destroying " + id);
       api().delete("/v1/apps/" + id, null);
       print("done");
       if (GitRemote.app(env.cwd()).filter(id::equals).isPresent()) print("Git remote " + GitRemote.NAME + " still points at it: git remote remove " + GitRemote.NAME);

@@ -39,6 +39,12 @@ abstract class Command implements Callable<Integer> {
     env.out().println(line);
   }
 
+  /** The start of a step's line, shown before the request (its end, "done…", follows once it answered). */
+  void begin(String step) {
+    env.out().print(step + "... ");
+    env.out().flush();
+  }
+
   void printJson(JsonNode json) {
     try {
       print(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));

@@ -52,8 +52,7 @@ final class ConfigCommands {
 
     int change(Map<String, Object> values) {
       String id = app();
-      env.out().print("Creating config... ");
-      env.out().flush();
+      begin("Creating config");
       JsonNode config = api().post("/v1/apps/" + id + "/config", Map.of("values", values));
       print("done" + (config.has("version") ? ", v" + config.get("version").asInt() : ""));
       print("");

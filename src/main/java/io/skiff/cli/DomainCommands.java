@@ -33,8 +33,7 @@ final class DomainCommands {
     @Override
     int run() {
       String id = app();
-      env.out().print("Adding " + domain + " to " + id + "... ");
-      env.out().flush();
+      begin("Adding " + domain + " to " + id);
       api().post("/v1/apps/" + id + "/domains", Map.of("domain", domain));
       print("done");
       return 0;
@@ -53,8 +52,7 @@ final class DomainCommands {
     @Override
     int run() {
       String id = app();
-      env.out().print("Removing " + domain + " from " + id + "... ");
-      env.out().flush();
+      begin("Removing " + domain + " from " + id);
       api().delete("/v1/apps/" + id + "/domains/" + Paths.segment(domain), null);
       print("done");
       return 0;

@@ -50,8 +50,7 @@ final class KeysCommands {
       }
       String[] parts = text.split("\\s+");
       String id = parts.length >= 3 ? parts[2] : login().username() + "@" + key.getFileName();
-      env.out().print("Uploading " + key.getFileName() + " to skiff... ");
-      env.out().flush();
+      begin("Uploading " + key.getFileName() + " to skiff");
       api().post("/v1/keys", Map.of("id", id, "public", text));
       print("done");
       return 0;
@@ -77,8 +76,7 @@ final class KeysCommands {
 
     @Override
     int run() {
-      env.out().print("Removing " + id + " SSH Key... ");
-      env.out().flush();
+      begin("Removing " + id + " SSH Key");
       api().delete("/v1/keys/" + Paths.segment(id), null);
       print("done");
       return 0;

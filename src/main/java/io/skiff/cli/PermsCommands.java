@@ -45,8 +45,7 @@ final class PermsCommands {
     @Override
     int run() {
       String where = admin ? "/v1/admin/perms" : "/v1/apps/" + app() + "/perms";
-      env.out().print((admin ? "Adding " + username + " to system administrators" : "Adding " + username + " to " + app() + " collaborators") + "... ");
-      env.out().flush();
+      begin(admin ? "Adding " + username + " to system administrators" : "Adding " + username + " to " + app() + " collaborators");
       api().post(where, Map.of("username", username));
       print("done");
       return 0;
@@ -68,8 +67,7 @@ final class PermsCommands {
     @Override
     int run() {
       String where = admin ? "/v1/admin/perms/" : "/v1/apps/" + app() + "/perms/";
-      env.out().print("Removing " + username + (admin ? " from system administrators" : " from " + app() + " collaborators") + "... ");
-      env.out().flush();
+      begin("Removing " + username + (admin ? " from system administrators" : " from " + app() + " collaborators"));
       api().delete(where + Paths.segment(username), null);
       print("done");
       return 0;

@@ -70,8 +70,7 @@ final class ReleaseCommands {
     int run() {
       Map<String, Object> body = new LinkedHashMap<>();
       if (version != null) body.put("version", version(version));
-      env.out().print("Rolling back" + (version == null ? "" : " to v" + version(version)) + "... ");
-      env.out().flush();
+      begin("Rolling back" + (version == null ? "" : " to v" + version(version)));
       JsonNode r = api().post("/v1/apps/" + app() + "/releases/rollback", body);
       print("done, v" + r.path("version").asInt());
       return 0;

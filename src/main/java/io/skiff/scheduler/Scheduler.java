@@ -120,6 +120,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private final Map<String, List<Removal>> removals = new HashMap<>();
 
   private record Removal(ActorRef<Outcome> replyTo, Instant deadline) {}
+
+  private static final Outcome REMOVED = new Outcome(true, "removed", List.of(), List.of());
   private final Instant startedAt = Instant.now();
   private boolean loaded;
 
@@ -246,20 +248,22 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
    * Answers a destroy once no node reports a container of the app any more, or at its deadline
    * with what is left (the nodes go on removing it: the app is in no assignment).
    */
+  /** The containers of {@code app} some node still reports, as "web.1 (v2) on node". */
+  private List<String> leftOf(String app) {
+    List<String> left = new ArrayList<>();
+    nodes.values().forEach(n -> n.containers.values().stream()
+        .filter(c -> app.equals(c.app()))
+        .forEach(c -> left.add(c.type() + "." + c.num() + " (v" + c.version() + ") on " + n.name)));
+    return left;
+  }
+
   private void checkRemovals(Instant now) {
     for (java.util.Iterator<Map.Entry<String, List<Removal>>> it = removals.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, List<Removal>> e = it.next();
-      if (apps.containsKey(e.getKey())) { // created again meanwhile: its containers are the new app's
-        e.getValue().forEach(w -> w.replyTo().tell(new Outcome(true, "removed", List.of(), List.of())));
-        it.remove();
-        continue;
-      }
-      List<String> left = new ArrayList<>();
-      nodes.values().forEach(n -> n.containers.values().stream()
-          .filter(c -> e.getKey().equals(c.app()))
-          .forEach(c -> left.add(c.type() + "." + c.num() + " (v" + c.version() + ") on " + n.name)));
+      // Created again meanwhile: the containers by its name are the new app's.
+      List<String> left = apps.containsKey(e.getKey()) ? List.of() : leftOf(e.getKey());
       if (left.isEmpty()) {
-        e.getValue().forEach(w -> w.replyTo().tell(new Outcome(true, "removed", List.of(), List.of())));
+        e.getValue().forEach(w -> w.replyTo().tell(REMOVED));
         it.remove();
         continue;
       }
