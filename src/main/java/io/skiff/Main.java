@@ -196,6 +196,7 @@ public final class Main {
   public static CompletionStage<ServerBinding> init(ActorSystem<?> system) {
     SkiffSettings settings = SkiffSettings.create(system);
     log.info("Starting Skiff node {} with {}", system.address(), settings);
+    io.skiff.cluster.TerminationWatchdog.install(system);
     AkkaManagement.get(system).start();
     Database db = DatabaseExtension.get(system); // migrates the schema before any entity starts
     ReadModel readModel = new PostgresReadModel(db);
