@@ -14,12 +14,15 @@ import java.time.Duration;
 /**
  * The cluster's routing table in Distributed Data. {@link #ROUTES}: app name → {@link AppRoute},
  * written by the scheduler only. {@link #DOMAINS}: a counter bumped whenever a custom domain or
- * certificate changes, telling routers to re-read them from PostgreSQL. Writes go to all nodes at
+ * certificate changes, telling routers to re-read them from PostgreSQL. {@link #APPLIED}: router
+ * node address → {@link RoutesApplied}, what each router's nginx serves, written by that router
+ * after each reload (so "v2 is serving" can wait until the routers do). Writes go to all nodes at
  * once (not by gossip), so routers see a change well within a second.
  */
 public final class RouteTable {
   public static final Key<LWWMap<String, AppRoute>> ROUTES = LWWMapKey.create("skiff-routes");
   public static final Key<GCounter> DOMAINS = GCounterKey.create("skiff-domains");
+  public static final Key<LWWMap<String, RoutesApplied>> APPLIED = LWWMapKey.create("skiff-routes-applied");
   static final Duration WRITE_TIMEOUT = Duration.ofSeconds(1);
 
   private RouteTable() {}
@@ -38,6 +41,15 @@ public final class RouteTable {
     DistributedData.get(system).replicator().tell(new Replicator.Update<>(
         ROUTES, LWWMap.create(), new Replicator.WriteAll(WRITE_TIMEOUT), system.ignoreRef(),
         map -> map.remove(self, app)));
+  }
+
+  /** This router's nginx now serves {@code applied} (its node's address as the key). */
+  static void applied(ActorSystem<?> system, RoutesApplied applied) {
+    SelfUniqueAddress self = DistributedData.get(system).selfUniqueAddress();
+    String router = system.address().toString();
+    DistributedData.get(system).replicator().tell(new Replicator.Update<>(
+        APPLIED, LWWMap.create(), new Replicator.WriteAll(WRITE_TIMEOUT), system.ignoreRef(),
+        map -> map.put(self, router, applied)));
   }
 
   /** Tells every router that domains or certificates changed in PostgreSQL. */

@@ -42,7 +42,7 @@ final class RouterActor extends AbstractBehavior<RouterActor.Command> {
 
   private record NodeUp(String node) implements Command {}
 
-  private record Deployed(NginxDeployer.Outcome outcome, Throwable error) implements Command {}
+  private record Deployed(NginxDeployer.Outcome outcome, Throwable error, RoutingState snapshot) implements Command {}
 
   private record NginxExited(long pid, int code, Instant started) implements Command {}
 
@@ -65,6 +65,7 @@ final class RouterActor extends AbstractBehavior<RouterActor.Command> {
   private String lastError;
   private Duration restartBackoff = MIN_BACKOFF;
   private Duration retryBackoff = MIN_BACKOFF;
+  private RoutesApplied lastApplied;
 
   static Behavior<Command> create(Deps deps) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RouterActor(ctx, timers, deps)));
@@ -180,7 +181,7 @@ final class RouterActor extends AbstractBehavior<RouterActor.Command> {
         throw new CompletionException(e);
       }
     }, deps.blocking());
-    getContext().pipeToSelf(result, Deployed::new);
+    getContext().pipeToSelf(result, (outcome, error) -> new Deployed(outcome, error, snapshot));
     return this;
   }
 
@@ -191,14 +192,25 @@ final class RouterActor extends AbstractBehavior<RouterActor.Command> {
     lastError = null;
     if (m.outcome() instanceof NginxDeployer.Rejected r && !r.repeated()) {
       getContext().getLog().error("Router: nginx rejected the new config, the previous one keeps running: {}", r.error());
-    } else if (m.outcome() instanceof NginxDeployer.Applied a) {
-      a.started().ifPresent(this::watch);
+    } else {
+      if (m.outcome() instanceof NginxDeployer.Applied a) a.started().ifPresent(this::watch);
+      announce(m.snapshot());
     }
     if (deployAgain) {
       deployAgain = false;
       requestDeploy(deps.settings().reloadDelay());
     }
     return this;
+  }
+
+  /** Tells the cluster which release of each app this router's nginx serves now (when that changed). */
+  private void announce(RoutingState served) {
+    Map<String, Integer> versions = new java.util.HashMap<>();
+    served.routes().forEach((app, route) -> versions.put(app, route.version()));
+    RoutesApplied applied = new RoutesApplied(Map.copyOf(versions));
+    if (applied.equals(lastApplied)) return;
+    lastApplied = applied;
+    RouteTable.applied(getContext().getSystem(), applied);
   }
 
   /** Logs a failure once (not every retry) and tries again with backoff. */

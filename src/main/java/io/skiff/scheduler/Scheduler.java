@@ -77,6 +77,9 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private record Tick() implements Command {}
 
+  /** The routers' announcements of what their nginx serves (RouteTable.APPLIED). */
+  private record RoutersApplied(Map<String, io.skiff.router.RoutesApplied> byRouter) implements Command {}
+
   private record Reload() implements Command {}
 
   private record Reachability(String address, boolean reachable) implements Command {}
@@ -116,6 +119,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private final Map<String, NodeView> nodes = new HashMap<>();
   private final Map<String, String> placement = new HashMap<>();
   private final Map<String, AppRoute> published = new HashMap<>();
+  private final RouteWaits routeWaits = new RouteWaits();
   /** Destroyed apps whose containers some node still reports, and who waits for them to go. */
   private final Map<String, List<Removal>> removals = new HashMap<>();
 
@@ -135,7 +139,29 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         ClusterEvent.ReachabilityEvent.class));
     cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
         e -> new NodeGone(e.member().address().toString())), ClusterEvent.MemberRemoved.class));
+    subscribeToRouters(ctx);
     load();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void subscribeToRouters(ActorContext<Command> ctx) {
+    ActorRef adapter = ctx.messageAdapter(akka.cluster.ddata.typed.javadsl.Replicator.SubscribeResponse.class, r ->
+        r instanceof akka.cluster.ddata.typed.javadsl.Replicator.Changed<?> c
+            ? new RoutersApplied(((akka.cluster.ddata.LWWMap<String, io.skiff.router.RoutesApplied>) c.dataValue()).getEntries())
+            : new RoutersApplied(Map.of()));
+    akka.cluster.ddata.typed.javadsl.DistributedData.get(ctx.getSystem()).replicator()
+        .tell(new akka.cluster.ddata.typed.javadsl.Replicator.Subscribe<>(RouteTable.APPLIED, adapter));
+  }
+
+  /** Reachable, up members with the router role: the routers a rollout waits for. */
+  private List<String> routers() {
+    akka.cluster.ClusterEvent.CurrentClusterState state = Cluster.get(getContext().getSystem()).state();
+    java.util.Set<Member> unreachable = state.getUnreachable();
+    List<String> out = new ArrayList<>();
+    for (Member m : state.getMembers()) {
+      if (m.status() == MemberStatus.up() && m.hasRole("router") && !unreachable.contains(m)) out.add(m.address().toString());
+    }
+    return out;
   }
 
   private void load() {
@@ -156,6 +182,11 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         .onMessage(Reachability.class, this::onReachability)
         .onMessage(NodeGone.class, this::onNodeGone)
         .onMessage(Tick.class, t -> reconcile())
+        .onMessage(RoutersApplied.class, r -> {
+          routeWaits.applied(r.byRouter());
+          routeWaits.release(routers(), Instant.now());
+          return this;
+        })
         .onMessage(Reload.class, r -> {
           load();
           return this;
@@ -240,6 +271,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       d.scaleWaiters.forEach(w -> w.tell(gone));
       d.restartWaiters.forEach(w -> w.tell(gone));
     }
+    routeWaits.drop(r.app());
     removals.computeIfAbsent(r.app(), a -> new ArrayList<>()).add(new Removal(r.replyTo(), Instant.now().plus(settings.removalWait())));
     return reconcile();
   }
@@ -355,6 +387,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       checkRestart(d, now);
     }
     publishRoutes();
+    routeWaits.release(routers(), now);
     return this;
   }
 
@@ -470,7 +503,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     d.next = null;
     getContext().getLog().info("{} v{} is serving", d.app, d.currentVersion());
     Outcome ok = new Outcome(true, "v" + d.currentVersion() + " is serving", List.of(), List.of());
-    d.nextWaiters.forEach(w -> w.tell(ok));
+    routeWaits.add(d.app, d.currentVersion(), d.nextWaiters, ok, Instant.now()); // told once the routers serve it
     d.nextWaiters.clear();
   }
 
