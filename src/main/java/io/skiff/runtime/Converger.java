@@ -77,7 +77,8 @@ final class Converger {
   private final Executor steps;
   private final Duration stepWait;
   private final Map<String, Tracked> tracked = new HashMap<>();
-  private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+  /** Containers being stopped and removed (name → app): gone from the statuses, not yet from the engine. */
+  private final Map<String, String> stopping = new ConcurrentHashMap<>();
   private final Consumer<PlatformEvent> platformEvents;
   private static final Duration NETWORK_SWEEP = Duration.ofMinutes(1);
   private Instant nextNetworkSweep = Instant.EPOCH;
@@ -141,7 +142,7 @@ final class Converger {
     Map<String, ContainerRuntime.Existing> present = new HashMap<>();
     for (ContainerRuntime.Existing e : existing) {
       taken.add(e.port());
-      if (stopping.contains(e.name())) continue;
+      if (stopping.containsKey(e.name())) continue;
       ContainerSpec spec = wanted == null ? null : wanted.get(e.name());
       if (wanted != null && (spec == null || spec.generation() != e.generation()
           || !java.util.Objects.equals(spec.incarnation(), e.labels().get(ContainerRuntime.LABEL_INCARNATION)))) {
@@ -169,7 +170,7 @@ final class Converger {
     }
     if (wanted != null) {
       for (ContainerSpec s : wanted.values()) {
-        if (present.containsKey(s.name()) || stopping.contains(s.name())) continue;
+        if (present.containsKey(s.name()) || stopping.containsKey(s.name())) continue;
         reported.add(s.name());
         Tracked t = tracked.get(s.name());
         if (t != null && !t.step.isDone()) continue;
@@ -408,7 +409,7 @@ final class Converger {
   }
 
   private void stop(ContainerRuntime.Existing e) {
-    stopping.add(e.name());
+    stopping.put(e.name(), e.labels().getOrDefault(ContainerRuntime.LABEL_APP, ""));
     tracked.remove(e.name());
     background.execute(() -> {
       try {
@@ -421,6 +422,11 @@ final class Converger {
         stopping.remove(e.name());
       }
     });
+  }
+
+  /** The containers being stopped now, name → app. */
+  Map<String, String> stopping() {
+    return Map.copyOf(stopping);
   }
 
   private ContainerStatus status(String name, Map<String, String> labels, Tracked t) {

@@ -58,9 +58,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public record Resize(String container, int columns, int rows) implements Command {}
 
-  /** What this node runs now, sent to the scheduler (which also learns of agents this way). */
+  /**
+   * What this node runs now, sent to the scheduler (which also learns of agents this way), and the
+   * containers it is still stopping (name → app), which a destroy waits for.
+   */
   public record Report(ActorRef<Command> agent, String address, String nodeName,
-      Map<String, String> labels, List<ContainerStatus> containers) implements CborSerializable {}
+      Map<String, String> labels, List<ContainerStatus> containers, Map<String, String> stopping) implements CborSerializable {}
 
   private record Tick() implements Command {}
 
@@ -107,6 +110,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private boolean busy;
   private boolean again;
   private Instant lastReport = Instant.EPOCH;
+  private Map<String, String> reportedStopping = Map.of();
 
   private NodeAgent(ActorContext<Command> ctx, ActorRef<Report> scheduler, RuntimeSettings settings, Parts parts) {
     super(ctx);
@@ -159,7 +163,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     busy = false;
     if (c.error() != null) {
       getContext().getLog().warn("node agent {}: docker pass failed: {}", settings.nodeName(), c.error());
-    } else if (!c.statuses().equals(statuses) || Instant.now().isAfter(lastReport.plus(settings.reportInterval()))) {
+    } else if (!c.statuses().equals(statuses) || !parts.converger.stopping().equals(reportedStopping)
+        || Instant.now().isAfter(lastReport.plus(settings.reportInterval()))) {
       statuses = c.statuses();
       report();
     }
@@ -168,8 +173,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private void report() {
     lastReport = Instant.now();
+    reportedStopping = parts.converger.stopping();
     scheduler.tell(new Report(getContext().getSelf(), getContext().getSystem().address().toString(),
-        settings.nodeName(), settings.labels(), statuses));
+        settings.nodeName(), settings.labels(), statuses, reportedStopping));
   }
 
   private Behavior<Command> onOpenSession(OpenSession o) {

@@ -92,6 +92,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     String name;
     Map<String, String> labels = Map.of();
     Map<String, ContainerStatus> containers = Map.of();
+    Map<String, String> stopping = Map.of();
     Instant lastReport = Instant.EPOCH;
     boolean reachable = true;
     List<ContainerSpec> lastSent;
@@ -219,6 +220,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     Map<String, ContainerStatus> byName = new HashMap<>();
     r.containers().forEach(c -> byName.put(c.name(), c));
     n.containers = byName;
+    n.stopping = r.stopping() == null ? Map.of() : r.stopping();
     n.lastReport = Instant.now();
     n.reachable = true;
     r.containers().forEach(this::learnGeneration);
@@ -286,6 +288,9 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     nodes.values().forEach(n -> n.containers.values().stream()
         .filter(c -> app.equals(c.app()))
         .forEach(c -> left.add(c.type() + "." + c.num() + " (v" + c.version() + ") on " + n.name)));
+    nodes.values().forEach(n -> n.stopping.forEach((container, of) -> {
+      if (app.equals(of)) left.add(container + " (stopping) on " + n.name);
+    }));
     return left;
   }
 

@@ -67,7 +67,7 @@ class SchedulerTest {
 
   private static Scheduler.NodeReport report(TestProbe<NodeAgent.Command> agent, String node, Map<String, String> labels,
       List<ContainerStatus> containers) {
-    return new Scheduler.NodeReport(new NodeAgent.Report(agent.ref(), "akka://test@" + node, node, labels, containers));
+    return new Scheduler.NodeReport(new NodeAgent.Report(agent.ref(), "akka://test@" + node, node, labels, containers, Map.of()));
   }
 
   private static ContainerStatus status(ContainerSpec s, String state, String reason, List<String> logs) {
@@ -187,6 +187,9 @@ class SchedulerTest {
     awaitAssign(agent, List::isEmpty);
     scheduler.tell(report(agent, "rm", Map.of(), List.of(up)));
     removed.expectNoMessage(Duration.ofMillis(800)); // the node still runs it
+    scheduler.tell(new Scheduler.NodeReport(new NodeAgent.Report(agent.ref(), "akka://test@rm", "rm", Map.of(), List.of(),
+        Map.of(sent.name(), "gone"))));
+    removed.expectNoMessage(Duration.ofMillis(800)); // the node is still stopping it
     scheduler.tell(report(agent, "rm", Map.of(), List.of()));
     Scheduler.Outcome done = removed.receiveMessage(Duration.ofSeconds(5));
     assertTrue(done.ok(), done::message);
