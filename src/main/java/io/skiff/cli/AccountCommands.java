@@ -79,7 +79,7 @@ final class AccountCommands {
 
     @Override
     int run() {
-      return printList(json, api().get("/v1/users?limit=1000").path("results"), "=== Users",
+      return printList(json, api().all("/v1/users"), "=== Users",
           u -> u.path("username").asText() + (u.path("is_superuser").asBoolean() ? " (admin)" : ""));
     }
   }

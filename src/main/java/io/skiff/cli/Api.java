@@ -27,6 +27,26 @@ final class Api {
     return new Api(config.controller(), config.token());
   }
 
+  /** Every item of a paginated listing: its pages of 100, following each page's {@code next} link. */
+  com.fasterxml.jackson.databind.node.ArrayNode all(String path) {
+    com.fasterxml.jackson.databind.node.ArrayNode items = JSON.createArrayNode();
+    String next = path + (path.contains("?") ? "&" : "?") + "page_size=100";
+    for (int pages = 0; next != null && pages < 1000; pages++) {
+      JsonNode page = get(next);
+      page.path("results").forEach(items::add);
+      String link = page.path("next").asText(null);
+      next = link == null ? null : relative(link);
+    }
+    return items;
+  }
+
+  /** A {@code next} link (absolute, as DRF writes them) as a path and query on this controller. */
+  private static String relative(String link) {
+    URI uri = URI.create(link);
+    if (uri.getRawPath() == null) return null;
+    return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+  }
+
   JsonNode get(String path) {
     return send("GET", path, null);
   }

@@ -22,7 +22,7 @@ final class AppsCommands {
 
     @Override
     int run() {
-      return printList(json, api().get("/v1/apps?limit=1000").path("results"), "=== Apps", app -> app.path("id").asText());
+      return printList(json, api().all("/v1/apps"), "=== Apps", app -> app.path("id").asText());
     }
   }
 

@@ -26,30 +26,38 @@ final class AuthCommands {
     @Option(names = "--password", description = "the password (else SKIFF_PASSWORD, else asked for on the terminal)")
     String password;
 
-    @Option(names = "--ssh", paramLabel = "HOST:PORT", description = "the builder's SSH address for git remotes (default: the controller's host, port 2222)")
+    @Option(names = "--ssh", paramLabel = "HOST:PORT",
+        description = "the builder's SSH address for git remotes (default: SKIFF_SSH, else the controller's host, port 2222)")
     String ssh;
 
     Credentials(CliEnv env) {
       super(env);
     }
 
-    /** The password: the option, else SKIFF_PASSWORD, else typed (not echoed) on the terminal. */
+    /** The password: the option, else SKIFF_PASSWORD, else typed (not echoed) on the terminal, once per run. */
     String password() {
       if (password != null) return password;
       String fromEnv = env.env().get("SKIFF_PASSWORD");
-      if (fromEnv != null && !fromEnv.isEmpty()) return fromEnv;
+      if (fromEnv != null && !fromEnv.isEmpty()) return password = fromEnv;
       java.io.Console console = System.console();
       if (console == null) throw new CliError("No password: use --password, SKIFF_PASSWORD, or a terminal to type it on.");
       char[] typed = console.readPassword("password: ");
       if (typed == null || typed.length == 0) throw new CliError("No password given.");
-      return new String(typed);
+      return password = new String(typed);
+    }
+
+    /** Where git remotes point: --ssh, else SKIFF_SSH, else the controller's host on port 2222. */
+    String ssh(String url) {
+      if (ssh != null) return ssh;
+      String fromEnv = env.env().get("SKIFF_SSH");
+      return fromEnv != null && !fromEnv.isBlank() ? fromEnv.trim() : ClientConfig.defaultSsh(url);
     }
 
     String login(String url) {
       JsonNode r = new Api(url, null).post("/v1/auth/login/", Map.of("username", username, "password", password()));
       String token = r.path("token").asText(null);
       if (token == null) throw new CliError("the controller answered no token");
-      new ClientConfig(url, username, token, ssh != null ? ssh : ClientConfig.defaultSsh(url)).save(env);
+      new ClientConfig(url, username, token, ssh(url)).save(env);
       return token;
     }
   }

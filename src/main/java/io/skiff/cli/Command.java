@@ -88,5 +88,18 @@ abstract class Command implements Callable<Integer> {
     Listing(CliEnv env) {
       super(env);
     }
+
+    /** One object of the app's config ("values", "tags"): its JSON, or "=== app Title" and aligned lines. */
+    int printConfigPart(String field, String title) {
+      String id = app();
+      JsonNode part = api().get("/v1/apps/" + id + "/config").path(field);
+      if (json) {
+        printJson(part);
+        return 0;
+      }
+      print("=== " + id + " " + title);
+      AppsCommands.printAligned(this, part);
+      return 0;
+    }
   }
 }

@@ -1,7 +1,6 @@
 package io.skiff.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Parameters;
@@ -18,15 +17,7 @@ final class ConfigCommands {
 
     @Override
     int run() {
-      String id = app();
-      JsonNode values = api().get("/v1/apps/" + id + "/config").path("values");
-      if (json) {
-        printJson(values);
-        return 0;
-      }
-      print("=== " + id + " Config");
-      AppsCommands.printAligned(this, values);
-      return 0;
+      return printConfigPart("values", "Config");
     }
   }
 
@@ -41,20 +32,17 @@ final class ConfigCommands {
 
     @Override
     int run() {
-      Map<String, Object> values = new LinkedHashMap<>();
-      for (String p : pairs) {
-        int eq = p.indexOf('=');
-        if (eq <= 0) throw new CliError("'" + p + "' is not KEY=VALUE");
-        values.put(p.substring(0, eq), p.substring(eq + 1));
-      }
-      return change(values);
+      return change(Pairs.parse(pairs, "KEY=VALUE", false));
     }
 
     int change(Map<String, Object> values) {
       String id = app();
       begin("Creating config");
-      JsonNode config = api().post("/v1/apps/" + id + "/config", Map.of("values", values));
-      print("done" + (config.has("version") ? ", v" + config.get("version").asInt() : ""));
+      Api api = api();
+      JsonNode config = api.post("/v1/apps/" + id + "/config", Map.of("values", values));
+      // The answer is the config; the release it made is the app's latest (as Deis prints it).
+      JsonNode latest = api.get("/v1/apps/" + id + "/releases?page_size=1").path("results").path(0);
+      print("done" + (latest.has("version") ? ", v" + latest.get("version").asInt() : ""));
       print("");
       print("=== " + id + " Config");
       AppsCommands.printAligned(this, config.path("values"));
@@ -73,8 +61,7 @@ final class ConfigCommands {
 
     @Override
     int run() {
-      Map<String, Object> values = new LinkedHashMap<>();
-      keys.forEach(k -> values.put(k, null));
+      Map<String, Object> values = Pairs.unset(keys);
       Set set = new Set(env);
       set.app = app();
       return set.change(values);

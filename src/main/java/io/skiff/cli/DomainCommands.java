@@ -16,7 +16,7 @@ final class DomainCommands {
     @Override
     int run() {
       String id = app();
-      return printList(json, api().get("/v1/apps/" + id + "/domains?limit=1000").path("results"), "=== " + id + " Domains",
+      return printList(json, api().all("/v1/apps/" + id + "/domains"), "=== " + id + " Domains",
           d -> d.path("domain").asText());
     }
   }

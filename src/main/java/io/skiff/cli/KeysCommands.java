@@ -23,7 +23,7 @@ final class KeysCommands {
 
     @Override
     int run() {
-      return printList(json, api().get("/v1/keys?limit=1000").path("results"), "=== " + login().username() + " Keys", k -> {
+      return printList(json, api().all("/v1/keys"), "=== " + login().username() + " Keys", k -> {
         String pub = k.path("public").asText();
         return k.path("id").asText() + " " + (pub.length() > 40 ? pub.substring(0, 20) + "..." + pub.substring(pub.length() - 16) : pub);
       });

@@ -21,7 +21,7 @@ final class PermsCommands {
     @Override
     int run() {
       if (admin) {
-        return printList(json, api().get("/v1/admin/perms?limit=1000").path("results"), "=== Administrators",
+        return printList(json, api().all("/v1/admin/perms"), "=== Administrators",
             u -> u.path("username").asText());
       }
       String id = app();

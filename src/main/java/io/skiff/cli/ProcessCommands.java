@@ -65,10 +65,19 @@ final class ProcessCommands {
     }
   }
 
-  @picocli.CommandLine.Command(name = "run", description = "Run a one-off command in a new container of the app's release; its exit code is skiff's")
+  @picocli.CommandLine.Command(name = "run", description = {
+      "Run a one-off command in a new container of the app's release; its exit code is skiff's.",
+      "On a terminal it is interactive (a TTY over the builder's SSH, as `ssh -t git@HOST run APP COMMAND`);",
+      "piped, it runs through the API and prints the output once the command ends."})
   static final class Run extends Command.OnApp {
     @Parameters(arity = "1..*", paramLabel = "COMMAND")
     List<String> command;
+
+    @picocli.CommandLine.Option(names = "--tty", description = "interactive over SSH even when stdin is not a terminal")
+    boolean tty;
+
+    @picocli.CommandLine.Option(names = "--no-tty", description = "through the API even on a terminal")
+    boolean noTty;
 
     Run(CliEnv env) {
       super(env);
@@ -76,6 +85,7 @@ final class ProcessCommands {
 
     @Override
     int run() {
+      if (tty || (!noTty && System.console() != null)) return InteractiveRun.run(env, login(), app(), String.join(" ", command), tty);
       JsonNode r = api().post("/v1/apps/" + app() + "/run", Map.of("command", String.join(" ", command)));
       env.out().print(r.path(1).asText());
       env.out().flush();

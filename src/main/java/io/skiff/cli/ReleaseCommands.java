@@ -27,7 +27,7 @@ final class ReleaseCommands {
     @Override
     int run() {
       String id = app();
-      return printList(json, api().get("/v1/apps/" + id + "/releases?limit=100").path("results"), "=== " + id + " Releases",
+      return printList(json, api().get("/v1/apps/" + id + "/releases?page_size=100").path("results"), "=== " + id + " Releases",
           r -> String.format("v%-3d %s %s", r.path("version").asInt(), r.path("created").asText(), r.path("summary").asText()));
     }
   }

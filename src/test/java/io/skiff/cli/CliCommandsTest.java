@@ -33,6 +33,21 @@ class CliCommandsTest {
   }
 
   @Test
+  void listingsFollowThePagesPastTheApisPageSize() throws Exception {
+    // The admin (no app quota) sees every app: 105 of its own, more than the API's page of 100.
+    io.skiff.testkit.ApiClient api = node.client().as(node.client().login("cli-admin", "pw-cli-admin-1"));
+    List<String> made = new java.util.ArrayList<>();
+    for (int i = 0; i < 105; i++) {
+      assertEquals(201, api.post("/v1/apps", java.util.Map.of("id", "many-" + i)).status());
+      made.add("many-" + i);
+    }
+    List<String> lines = admin.ok("apps").out().lines().toList();
+    assertEquals("=== Apps", lines.get(0));
+    assertTrue(lines.containsAll(made), () -> "missing: " + made.stream().filter(a -> !lines.contains(a)).toList());
+    assertEquals(lines.size() - 1, com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(admin.ok("apps", "--json").out()).size());
+  }
+
+  @Test
   void keysAddListAndRemove() throws Exception {
     CliUser u = CliUser.registered(node, "cli-keys");
     CliUser.Run none = u.run("keys:add");
