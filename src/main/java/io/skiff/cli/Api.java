@@ -3,18 +3,22 @@ package io.skiff.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
 /** The controller's API as the CLI uses it: JSON in and out, the token, and the server's detail as the error. */
 final class Api {
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final int CONNECT_TIMEOUT = 10_000;
+  /** Deploys answer once the release serves (or failed): up to the deploy timeout and more. */
+  private static final int READ_TIMEOUT = 30 * 60_000;
   private final String controller;
   private final String token;
 
@@ -61,61 +65,87 @@ final class Api {
 
   /** A GET answered with text (the log). */
   String text(String path) {
-    HttpResponse<String> r = exchange(path, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() >= 400) throw new CliError(describe(r.statusCode(), parse(r.body()), r.body()));
-    return r.body();
+    HttpURLConnection c = open("GET", path, READ_TIMEOUT);
+    return body(c, read(c));
   }
 
   /** A GET whose answer is read line by line as it comes (a followed log), until the server ends it. */
   void stream(String path, java.util.function.Consumer<String> line) {
-    HttpResponse<java.util.stream.Stream<String>> r = exchange(path, HttpResponse.BodyHandlers.ofLines());
-    try (java.util.stream.Stream<String> lines = r.body()) {
-      if (r.statusCode() >= 400) {
-        String body = String.join("\n", lines.toList());
-        throw new CliError(describe(r.statusCode(), parse(body), body));
-      }
-      lines.forEach(line);
-    } catch (java.io.UncheckedIOException e) {
-      throw new CliError("the log stream ended: " + e.getCause().getMessage());
-    }
-  }
-
-  private <T> HttpResponse<T> exchange(String path, HttpResponse.BodyHandler<T> handler) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(controller + path)).GET();
-    if (token != null) b.header("Authorization", "token " + token);
+    HttpURLConnection c = open("GET", path, 0);
     try {
-      return HTTP.send(b.build(), handler);
+      int status = c.getResponseCode();
+      if (status >= 400) body(c, read(c));
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l = in.readLine(); l != null; l = in.readLine()) line.accept(l);
+      }
     } catch (IOException e) {
-      throw new CliError("cannot reach " + controller + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliError("interrupted");
+      throw new CliError("the log stream ended: " + e.getMessage());
     }
   }
 
   /** Sends one request; a status of 400 or more is a CliError with what the server said. */
   JsonNode send(String method, String path, Object body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(controller + path)).timeout(Duration.ofMinutes(30))
-        .header("Accept", "application/json");
-    if (token != null) b.header("Authorization", "token " + token);
+    HttpURLConnection c = open(method, path, READ_TIMEOUT);
+    c.setRequestProperty("Accept", "application/json");
     try {
-      if (body == null) {
-        b.method(method, HttpRequest.BodyPublishers.noBody());
-      } else {
-        b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+      if (body != null) {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", "application/json");
+        c.setFixedLengthStreamingMode(bytes.length);
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(bytes);
+        }
       }
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = r.body().isBlank() ? JSON.nullNode() : parse(r.body());
-      if (r.statusCode() >= 400) throw new CliError(describe(r.statusCode(), json, r.body()));
-      return json;
     } catch (IOException e) {
-      throw new CliError("cannot reach " + controller + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliError("interrupted");
-    } catch (IllegalArgumentException e) {
-      throw new CliError("not a valid controller URL: " + controller);
+      throw unreachable(e);
     }
+    String text = body(c, read(c));
+    return text.isBlank() ? JSON.nullNode() : parse(text);
+  }
+
+  /**
+   * A request on the JDK's plain HttpURLConnection: the CLI makes one or two requests per run, and
+   * java.net.http's client costs ~1,100 more classes, TLS set-up even for http://, and a selector
+   * thread the JVM waits for at exit (bench/README.md, "CLI start-up").
+   */
+  private HttpURLConnection open(String method, String path, int readTimeoutMs) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create(controller + path).toURL().openConnection();
+      c.setRequestMethod(method);
+      c.setConnectTimeout(CONNECT_TIMEOUT);
+      c.setReadTimeout(readTimeoutMs);
+      if (token != null) c.setRequestProperty("Authorization", "token " + token);
+      return c;
+    } catch (IllegalArgumentException | java.net.MalformedURLException | ClassCastException e) {
+      throw new CliError("not a valid controller URL: " + controller);
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /** The status and the whole answer (the error stream for 4xx/5xx). */
+  private Response read(HttpURLConnection c) {
+    try {
+      int status = c.getResponseCode();
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      if (in != null) in.close();
+      return new Response(status, text);
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  private record Response(int status, String text) {}
+
+  private static String body(HttpURLConnection c, Response r) {
+    if (r.status() >= 400) throw new CliError(describe(r.status(), parse(r.text()), r.text()));
+    return r.text();
+  }
+
+  private CliError unreachable(IOException e) {
+    return new CliError("cannot reach " + controller + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
   }
 
   private static JsonNode parse(String body) {

@@ -18,7 +18,29 @@ final class GitRemote {
     return url(dir).map(GitRemote::appOf);
   }
 
+  /**
+   * The {@code skiff} remote's URL, read with JGit's config parser from the repository's config file
+   * (every command that names no app does this, and opening a JGit repository costs ~90 ms of
+   * start-up); anything unusual (a linked worktree, an include) goes through the repository.
+   */
   static Optional<String> url(Path dir) {
+    for (Path d = dir.toAbsolutePath(); d != null; d = d.getParent()) {
+      Path git = d.resolve(".git");
+      if (java.nio.file.Files.isDirectory(git)) {
+        try {
+          org.eclipse.jgit.lib.Config config = new org.eclipse.jgit.lib.Config();
+          config.fromText(java.nio.file.Files.readString(git.resolve("config")));
+          if (config.getSubsections("include").isEmpty() && config.getNames("include").isEmpty()
+              && config.getSubsections("includeIf").isEmpty()) {
+            return Optional.ofNullable(config.getString("remote", NAME, "url"));
+          }
+        } catch (IOException | org.eclipse.jgit.errors.ConfigInvalidException e) {
+          // the repository's own reading below says what is wrong, or finds nothing
+        }
+        break;
+      }
+      if (java.nio.file.Files.exists(git)) break; // a worktree's .git file
+    }
     try (Repository repo = open(dir)) {
       return repo == null ? Optional.empty() : Optional.ofNullable(repo.getConfig().getString("remote", NAME, "url"));
     } catch (IOException e) {
