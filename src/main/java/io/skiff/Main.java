@@ -106,7 +106,9 @@ public final class Main {
     }
     if (cluster.selfMember().hasRole("runtime")) {
       RuntimeSettings runtime = RuntimeSettings.create(system);
-      system.systemActorOf(NodeAgent.create(scheduler.reportSink(), docker, runtime), "node-agent", Props.empty());
+      io.skiff.runtime.NodeCapacity capacity = io.skiff.runtime.NodeCapacity.detect(
+          system.settings().config().getConfig("skiff.runtime"), docker);
+      system.systemActorOf(NodeAgent.create(scheduler.reportSink(), docker, runtime, capacity), "node-agent", Props.empty());
       startContainerLogs(system, runtime, logs);
     }
     if (cluster.selfMember().hasRole("router")) {

@@ -110,6 +110,7 @@ class SerializationRoundTripTest {
     if (c == int.class || c == Integer.class) return 7;
     if (c == long.class || c == Long.class) return 7L;
     if (c == boolean.class || c == Boolean.class) return true;
+    if (c == double.class || c == Double.class) return 1.5;
     if (c == Instant.class) return Instant.parse("2026-01-02T03:04:05.123456Z");
     if (c == ActorRef.class) return ref;
     if (c.isEnum()) return c.getEnumConstants()[c.getEnumConstants().length - 1];

@@ -51,11 +51,12 @@ public final class ApiRoutes {
   }
 
   public Route route() {
-    return respondWithHeaders(versionHeaders, () -> cors(() ->
+    return RequestMetrics.around(io.skiff.metrics.NodeMetrics.get(ctx.system()), () ->
+        respondWithHeaders(versionHeaders, () -> cors(() ->
         handleExceptions(exceptions(), () ->
             handleRejections(rejections(), () ->
                 withSizeLimit(ctx.settings().maxBodySize(), () ->
-                    checkClientVersion(() -> checkUriText(() -> concat(healthz(), pathPrefix("v1", this::v1)))))))));
+                    checkClientVersion(() -> checkUriText(() -> concat(healthz(), pathPrefix("v1", this::v1))))))))));
   }
 
   /** CORS as Deis (django-cors-headers): any origin; preflight answered here. */
@@ -80,6 +81,7 @@ public final class ApiRoutes {
         keyRoutes.route(),
         certRoutes.route(),
         new EventRoutes(ctx, auth).route(),
+        new NodeRoutes(ctx, auth).route(),
         pathPrefix("apps", () -> auth.authenticated(user -> appRoutes.route(user, id -> appScoped(id, user)))));
   }
 

@@ -46,6 +46,8 @@ public final class LoggerRole {
       throw new UncheckedIOException("cannot open the log store in " + settings.dir(), e);
     }
     writer.addListener(drains::onStored);
+    io.skiff.metrics.NodeMetrics metrics = io.skiff.metrics.NodeMetrics.get(system);
+    writer.addListener(stored -> metrics.logLines(stored.size()));
     Executor reads = system.dispatchers().lookup(DispatcherSelector.fromConfig("skiff-logger-read-dispatcher"));
     system.systemActorOf(LoggerNode.create(writer, reads), "logger", Props.empty());
     DrainList.start(system, drainStore, drains, config.getDuration("drains.refresh"), reads);

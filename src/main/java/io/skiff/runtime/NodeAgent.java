@@ -63,7 +63,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
    * containers it is still stopping (name → app), which a destroy waits for.
    */
   public record Report(ActorRef<Command> agent, String address, String nodeName,
-      Map<String, String> labels, List<ContainerStatus> containers, Map<String, String> stopping) implements CborSerializable {}
+      Map<String, String> labels, List<ContainerStatus> containers, Map<String, String> stopping,
+      NodeCapacity capacity) implements CborSerializable {}
 
   private record Tick() implements Command {}
 
@@ -71,11 +72,17 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public static Behavior<Command> create(
       ActorRef<Report> scheduler, DockerEngine docker, RuntimeSettings settings) {
+    return create(scheduler, docker, settings, NodeCapacity.UNKNOWN);
+  }
+
+  /** {@code capacity}: what the node offers (NodeCapacity.detect), reported with every report for placement. */
+  public static Behavior<Command> create(
+      ActorRef<Report> scheduler, DockerEngine docker, RuntimeSettings settings, NodeCapacity capacity) {
     return Behaviors.setup(ctx -> {
       Parts parts = new Parts(ctx.getSystem(), docker, settings);
       return Behaviors.supervise(Behaviors.<Command>setup(c -> Behaviors.withTimers(timers -> {
         timers.startTimerWithFixedDelay(new Tick(), settings.tick());
-        return new NodeAgent(c, scheduler, settings, parts);
+        return new NodeAgent(c, scheduler, settings, parts, capacity);
       }))).onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     });
   }
@@ -111,9 +118,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private boolean again;
   private Instant lastReport = Instant.EPOCH;
   private Map<String, String> reportedStopping = Map.of();
+  private final NodeCapacity capacity;
 
-  private NodeAgent(ActorContext<Command> ctx, ActorRef<Report> scheduler, RuntimeSettings settings, Parts parts) {
+  private NodeAgent(ActorContext<Command> ctx, ActorRef<Report> scheduler, RuntimeSettings settings, Parts parts, NodeCapacity capacity) {
     super(ctx);
+    this.capacity = capacity;
     this.scheduler = scheduler;
     this.settings = settings;
     this.parts = parts;
@@ -173,9 +182,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private void report() {
     lastReport = Instant.now();
+    Map<String, Integer> byState = new java.util.HashMap<>();
+    statuses.forEach(c -> byState.merge(c.state(), 1, Integer::sum));
+    io.skiff.metrics.NodeMetrics.get(getContext().getSystem()).containers(byState);
     reportedStopping = parts.converger.stopping();
     scheduler.tell(new Report(getContext().getSelf(), getContext().getSystem().address().toString(),
-        settings.nodeName(), settings.labels(), statuses, reportedStopping));
+        settings.nodeName(), settings.labels(), statuses, reportedStopping, capacity));
   }
 
   private Behavior<Command> onOpenSession(OpenSession o) {

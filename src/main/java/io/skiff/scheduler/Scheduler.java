@@ -54,6 +54,9 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   public record GetContainers(String app, ActorRef<List<ContainerStatus>> replyTo) implements Command {}
 
+  /** Every runtime node the scheduler knows, with what is placed on it. */
+  public record GetNodes(ActorRef<NodeInfo.All> replyTo) implements Command {}
+
   public record Run(Formation formation, String command, ActorRef<NodeAgent.RunResult> replyTo) implements Command {}
 
   /** An interactive run: the chosen node's agent answers {@code replyTo} with the session. */
@@ -93,6 +96,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     Map<String, String> labels = Map.of();
     Map<String, ContainerStatus> containers = Map.of();
     Map<String, String> stopping = Map.of();
+    io.skiff.runtime.NodeCapacity capacity = io.skiff.runtime.NodeCapacity.UNKNOWN;
     Instant lastReport = Instant.EPOCH;
     boolean reachable = true;
     List<ContainerSpec> lastSent;
@@ -121,6 +125,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private final Map<String, String> placement = new HashMap<>();
   private final Map<String, AppRoute> published = new HashMap<>();
   private final RouteWaits routeWaits = new RouteWaits();
+  private final long defaultMemory;
+  private final double defaultCpus;
   /** Destroyed apps whose containers some node still reports, and who waits for them to go. */
   private final Map<String, List<Removal>> removals = new HashMap<>();
 
@@ -134,6 +140,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     super(ctx);
     this.desiredState = desiredState;
     this.settings = settings;
+    this.defaultMemory = ctx.getSystem().settings().config().getBytes("skiff.runtime.containers.memory");
+    this.defaultCpus = ctx.getSystem().settings().config().getDouble("skiff.runtime.containers.cpus");
     Cluster cluster = Cluster.get(ctx.getSystem());
     cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
         e -> new Reachability(e.member().address().toString(), e instanceof ClusterEvent.ReachableMember)),
@@ -178,6 +186,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         .onMessage(Remove.class, this::onRemove)
         .onMessage(Restart.class, this::onRestart)
         .onMessage(GetContainers.class, this::onGetContainers)
+        .onMessage(GetNodes.class, this::onGetNodes)
         .onMessage(Run.class, this::onRun)
         .onMessage(Attach.class, this::onAttach)
         .onMessage(Reachability.class, this::onReachability)
@@ -221,6 +230,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     r.containers().forEach(c -> byName.put(c.name(), c));
     n.containers = byName;
     n.stopping = r.stopping() == null ? Map.of() : r.stopping();
+    n.capacity = r.capacity() == null ? io.skiff.runtime.NodeCapacity.UNKNOWN : r.capacity();
     n.lastReport = Instant.now();
     n.reachable = true;
     r.containers().forEach(this::learnGeneration);
@@ -341,6 +351,31 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     return this;
   }
 
+  private Behavior<Command> onGetNodes(GetNodes g) {
+    Map<String, ContainerSpec> wanted = new HashMap<>();
+    apps.values().forEach(d -> d.desired(Instant.now()).forEach(spec -> wanted.put(spec.name(), spec)));
+    Map<String, long[]> memory = new HashMap<>();
+    Map<String, double[]> cpus = new HashMap<>();
+    placement.forEach((name, node) -> {
+      ContainerSpec spec = wanted.get(name);
+      if (spec == null) return;
+      memory.computeIfAbsent(node, k -> new long[1])[0] += memoryOf(spec);
+      cpus.computeIfAbsent(node, k -> new double[1])[0] += spec.cpuShares() != null ? spec.cpuShares() / 1024.0 : defaultCpus;
+    });
+    List<NodeInfo> out = new ArrayList<>();
+    Instant now = Instant.now();
+    nodes.forEach((address, n) -> {
+      Map<String, Integer> byState = new java.util.TreeMap<>();
+      n.containers.values().forEach(c -> byState.merge(c.state(), 1, Integer::sum));
+      out.add(new NodeInfo(address, n.name, n.labels, n.reachable, Duration.between(n.lastReport, now).toMillis(), byState,
+          memory.getOrDefault(address, new long[1])[0], n.capacity.memoryBytes(), cpus.getOrDefault(address, new double[1])[0],
+          n.capacity.cpus()));
+    });
+    out.sort(Comparator.comparing(NodeInfo::name, Comparator.nullsLast(Comparator.naturalOrder())));
+    g.replyTo().tell(new NodeInfo.All(out));
+    return this;
+  }
+
   private Behavior<Command> onRun(Run r) {
     Optional<NodeView> node = oneOffNode(r.formation());
     ContainerSpec base = ContainerSpec.of(r.formation().release(), "run", 1, 0);
@@ -407,14 +442,19 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     List<Placement.Node> live = liveNodes();
     Map<String, Integer> total = totals();
     Map<String, Map<String, Integer>> perApp = new HashMap<>();
-    placement.forEach((name, node) -> perApp.computeIfAbsent(wanted.get(name).app(), a -> new HashMap<>()).merge(node, 1, Integer::sum));
+    Map<String, Long> memory = new HashMap<>();
+    placement.forEach((name, node) -> {
+      perApp.computeIfAbsent(wanted.get(name).app(), a -> new HashMap<>()).merge(node, 1, Integer::sum);
+      memory.merge(node, memoryOf(wanted.get(name)), Long::sum);
+    });
     for (ContainerSpec s : all) {
       if (placement.containsKey(s.name())) continue;
       Optional<String> node = adoptable(s).or(() -> Placement.choose(live, tags(s),
-          perApp.getOrDefault(s.app(), Map.of()), total).map(Placement.Node::address));
+          perApp.getOrDefault(s.app(), Map.of()), total, memory, memoryOf(s)).map(Placement.Node::address));
       node.ifPresent(n -> {
         placement.put(s.name(), n);
         total.merge(n, 1, Integer::sum);
+        memory.merge(n, memoryOf(s), Long::sum);
         perApp.computeIfAbsent(s.app(), a -> new HashMap<>()).merge(n, 1, Integer::sum);
       });
     }
@@ -449,11 +489,18 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     return f == null ? Map.of() : f.release().tags();
   }
 
+  /** A container's share of its node's memory: its own limit, else the nodes' default (skiff.runtime.containers.memory). */
+  private long memoryOf(ContainerSpec s) {
+    return s.memoryBytes() != null ? s.memoryBytes() : defaultMemory;
+  }
+
   private List<Placement.Node> liveNodes() {
     Instant now = Instant.now();
     List<Placement.Node> out = new ArrayList<>();
     nodes.forEach((address, n) -> {
-      if (n.reachable && n.agent != null && n.lastReport.plus(STALE).isAfter(now)) out.add(new Placement.Node(address, n.name, n.labels));
+      if (n.reachable && n.agent != null && n.lastReport.plus(STALE).isAfter(now)) {
+        out.add(new Placement.Node(address, n.name, n.labels, n.capacity.memoryBytes()));
+      }
     });
     return out;
   }
@@ -507,12 +554,21 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     d.current = d.next;
     d.next = null;
     getContext().getLog().info("{} v{} is serving", d.app, d.currentVersion());
+    recordDeploy(d, "succeeded");
     Outcome ok = new Outcome(true, "v" + d.currentVersion() + " is serving", List.of(), List.of());
     routeWaits.add(d.app, d.currentVersion(), d.nextWaiters, ok, Instant.now()); // told once the routers serve it
     d.nextWaiters.clear();
   }
 
+  /** The rollout's time: it began one deploy timeout before its deadline. */
+  private void recordDeploy(AppDeployment d, String outcome) {
+    if (d.nextDeadline == null) return;
+    Duration took = Duration.between(d.nextDeadline.minus(settings.deployTimeout()), Instant.now());
+    io.skiff.metrics.NodeMetrics.get(getContext().getSystem()).deploy(outcome, took);
+  }
+
   private void failRollout(AppDeployment d, String message, List<String> logTail) {
+    recordDeploy(d, "failed");
     getContext().getLog().warn("{}: {}", d.app, message);
     d.next = null;
     Outcome failed = new Outcome(false, message, logTail, List.of());
@@ -596,7 +652,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
           p.problem = noNode(tags);
         }
       }
-      p.waitingOn.add(s.type() + "." + s.num() + " " + (c == null ? "not started" : c.state()));
+      p.waitingOn.add(s.type() + "." + s.num() + " " + (c != null ? c.state() : placement.containsKey(s.name()) ? "not started"
+          : "not placed: no runtime node matching its tags has " + (memoryOf(s) >> 20) + " MiB of memory free"));
     }
     p.waiting = String.join(", ", p.waitingOn);
     return p;

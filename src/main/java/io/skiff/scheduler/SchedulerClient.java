@@ -98,6 +98,10 @@ public final class SchedulerClient {
     return ask(r -> new Scheduler.GetContainers(app, r), askTimeout);
   }
 
+  public CompletionStage<NodeInfo.All> nodes() {
+    return ask(Scheduler.GetNodes::new, askTimeout);
+  }
+
   public CompletionStage<NodeAgent.RunResult> run(Formation formation, String command) {
     return ask(r -> new Scheduler.Run(formation, command, r), settings.runTimeout().plusSeconds(60));
   }

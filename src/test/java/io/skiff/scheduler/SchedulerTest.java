@@ -67,7 +67,7 @@ class SchedulerTest {
 
   private static Scheduler.NodeReport report(TestProbe<NodeAgent.Command> agent, String node, Map<String, String> labels,
       List<ContainerStatus> containers) {
-    return new Scheduler.NodeReport(new NodeAgent.Report(agent.ref(), "akka://test@" + node, node, labels, containers, Map.of()));
+    return new Scheduler.NodeReport(new NodeAgent.Report(agent.ref(), "akka://test@" + node, node, labels, containers, Map.of(), io.skiff.runtime.NodeCapacity.UNKNOWN));
   }
 
   private static ContainerStatus status(ContainerSpec s, String state, String reason, List<String> logs) {
@@ -111,6 +111,35 @@ class SchedulerTest {
     Scheduler.Outcome refused = nowhere.receiveMessage(Duration.ofSeconds(5));
     assertFalse(refused.ok());
     assertTrue(refused.message().contains("no runtime node matches tags {rack=three}"), refused.message());
+  }
+
+  @Test
+  void placementPutsNoMoreOnANodeThanItsMemoryHolds() {
+    ActorRef<Scheduler.Command> scheduler = scheduler();
+    TestProbe<NodeAgent.Command> tight = kit.createTestProbe();
+    long gib = 1L << 30;
+    scheduler.tell(new Scheduler.NodeReport(new NodeAgent.Report(tight.ref(), "akka://test@tight", "tight", Map.of(), List.of(),
+        Map.of(), new io.skiff.runtime.NodeCapacity(gib, 2))));
+    TestProbe<Scheduler.Outcome> reply = kit.createTestProbe();
+    // Three containers of the default 512 MiB: two fit in 1 GiB.
+    scheduler.tell(new Scheduler.Apply(new Formation("roomy", release("roomy", 2, Map.of()), Map.of("web", 3)), reply.ref()));
+    assertEquals(2, awaitAssign(tight, l -> l.size() == 2).size());
+    long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+    while (System.nanoTime() < until) {
+      NodeAgent.Command m = tight.receiveMessage(Duration.ofSeconds(5));
+      if (m instanceof NodeAgent.Assign a) assertTrue(a.containers().size() <= 2, () -> "over capacity: " + a.containers());
+    }
+    TestProbe<NodeInfo.All> nodes = kit.createTestProbe();
+    scheduler.tell(new Scheduler.GetNodes(nodes.ref()));
+    NodeInfo only = nodes.receiveMessage().nodes().get(0);
+    assertEquals(gib, only.memoryPlaced());
+    assertEquals(gib, only.memoryCapacity());
+    assertEquals(2.0, only.cpusPlaced(), 0.001, "containers.cpus = 1.0 each");
+
+    TestProbe<NodeAgent.Command> big = kit.createTestProbe();
+    scheduler.tell(new Scheduler.NodeReport(new NodeAgent.Report(big.ref(), "akka://test@big", "big", Map.of(), List.of(),
+        Map.of(), new io.skiff.runtime.NodeCapacity(8 * gib, 4))));
+    assertEquals(1, awaitAssign(big, l -> l.size() == 1).size(), "the third goes where there is room");
   }
 
   @Test
@@ -188,7 +217,7 @@ class SchedulerTest {
     scheduler.tell(report(agent, "rm", Map.of(), List.of(up)));
     removed.expectNoMessage(Duration.ofMillis(800)); // the node still runs it
     scheduler.tell(new Scheduler.NodeReport(new NodeAgent.Report(agent.ref(), "akka://test@rm", "rm", Map.of(), List.of(),
-        Map.of(sent.name(), "gone"))));
+        Map.of(sent.name(), "gone"), io.skiff.runtime.NodeCapacity.UNKNOWN)));
     removed.expectNoMessage(Duration.ofMillis(800)); // the node is still stopping it
     scheduler.tell(report(agent, "rm", Map.of(), List.of()));
     Scheduler.Outcome done = removed.receiveMessage(Duration.ofSeconds(5));
