@@ -72,6 +72,7 @@ final class Commands {
       entry(DrainsCommands.Add.class, DrainsCommands.Add::new),
       entry(DrainsCommands.Remove.class, DrainsCommands.Remove::new),
       entry(EventsCommand.class, EventsCommand::new),
+      entry(NodesCommand.class, NodesCommand::new),
       entry(AccountCommands.Passwd.class, AccountCommands.Passwd::new),
       entry(AccountCommands.Cancel.class, AccountCommands.Cancel::new),
       entry(AccountCommands.Regenerate.class, AccountCommands.Regenerate::new),

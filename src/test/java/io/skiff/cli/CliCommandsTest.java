@@ -48,6 +48,18 @@ class CliCommandsTest {
   }
 
   @Test
+  void nodesListsTheMembersForAdminsOnly() throws Exception {
+    CliUser.Run nodes = admin.ok("nodes");
+    List<String> lines = nodes.out().lines().toList();
+    assertEquals(List.of("=== Nodes", node.address() + " up [builder, controller, logger, registry]"), lines, nodes::toString);
+    assertTrue(admin.ok("nodes", "--json").out().contains("\"roles\""));
+    CliUser u = CliUser.registered(node, "cli-nodes");
+    CliUser.Run refused = u.run("nodes");
+    assertEquals(1, refused.exit());
+    assertEquals(" !    You do not have permission to perform this action.\n", refused.err(), refused::toString);
+  }
+
+  @Test
   void keysAddListAndRemove() throws Exception {
     CliUser u = CliUser.registered(node, "cli-keys");
     CliUser.Run none = u.run("keys:add");
