@@ -47,8 +47,8 @@ public final class TerminationWatchdog {
     try {
       system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      log.warn("the actor system did not terminate within {} s after leaving the cluster (remoting streams stalled); halting the JVM",
-          timeout.toSeconds());
+      log.warn("the actor system did not terminate within {} ms after leaving the cluster (remoting streams stalled); halting the JVM",
+          timeout.toMillis());
       halt.accept(code);
     } catch (Exception e) {
       log.debug("waiting for termination: {}", e.toString());
