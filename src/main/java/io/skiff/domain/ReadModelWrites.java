@@ -30,6 +30,14 @@ public final class ReadModelWrites {
     return Patterns.retry(write::get, 3, Duration.ofMillis(100), Duration.ofSeconds(1), 0.2, system);
   }
 
+  /**
+   * The write, retried 8 times (0.5 s to 8 s apart, about half a minute): a release's row before
+   * its rollout starts, which no request waits for but the lists should show before containers run.
+   */
+  public static CompletionStage<Done> beforeRollout(ActorSystem<?> system, Supplier<CompletionStage<Done>> write) {
+    return Patterns.retry(write::get, 8, Duration.ofMillis(500), Duration.ofSeconds(8), 0.2, system);
+  }
+
   /** The write, retried in the background for about half an hour (1 s to 30 s apart). */
   public static void eventually(ActorSystem<?> system, Supplier<CompletionStage<Done>> write, String what) {
     Patterns.retry(write::get, 60, Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2, system)

@@ -564,8 +564,7 @@ public final class Release
    * failed write is retried (8 attempts, 0.5 s to 8 s apart) before the rollout goes on without it.
    */
   private CompletionStage<Done> recordRetrying(String appId, List<Event> events) {
-    return akka.pattern.Patterns.retry(() -> record(appId, events), 8, Duration.ofMillis(500), Duration.ofSeconds(8), 0.2,
-        context.getSystem());
+    return ReadModelWrites.beforeRollout(context.getSystem(), () -> record(appId, events));
   }
 
   private CompletionStage<Done> record(String appId, List<Event> events) {
