@@ -51,14 +51,17 @@ public final class NodeMetrics implements Extension {
       gc.close();
       registry.close();
     });
-    Cluster cluster = Cluster.get(system);
+    if ("cluster".equals(system.settings().config().getString("akka.actor.provider"))) clusterGauges(Cluster.get(system));
+    logLines = Counter.builder("skiff.log.lines.ingested").description("log lines this node's logger stored").register(registry);
+  }
+
+  private void clusterGauges(Cluster cluster) {
     for (String status : MEMBER_STATUSES) {
       Gauge.builder("skiff.cluster.members", cluster, c -> count(c, status))
           .description("cluster members as this node sees them, by status").tag("status", status).register(registry);
     }
     Gauge.builder("skiff.cluster.unreachable", cluster, c -> c.state().getUnreachable().size())
         .description("members this node's failure detector marks unreachable").register(registry);
-    logLines = Counter.builder("skiff.log.lines.ingested").description("log lines this node's logger stored").register(registry);
   }
 
   public static NodeMetrics get(ActorSystem<?> system) {

@@ -16,20 +16,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Docker bridge network per app incarnation on this engine: its containers (and one-off runs)
- * share it and nothing else does. The host side of each bridge is named {@code skf<12 hex>}, which
- * is what {@link BridgeFirewall} matches. Ports are published on {@code publishHost} only.
+ * share it and nothing else does. The host side of each bridge is named {@code <prefix><12 hex>}
+ * ({@code skf} by default, {@code skiff.runtime.bridge-prefix}), which is what {@link
+ * BridgeFirewall} matches. Ports are published on {@code publishHost} only.
  */
 final class AppNetworks {
   private static final Logger log = LoggerFactory.getLogger(AppNetworks.class);
   static final String LABEL_NETWORK = "skiff.network";
-  static final String BRIDGE_PREFIX = "skf";
+  static final String DEFAULT_BRIDGE_PREFIX = "skf";
 
   private final DockerClient docker;
   private final String publishHost;
+  private final BridgeFirewall firewall;
 
-  AppNetworks(DockerClient docker, String publishHost) {
+  AppNetworks(DockerClient docker, String publishHost, BridgeFirewall firewall) {
     this.docker = docker;
     this.publishHost = publishHost;
+    this.firewall = firewall;
   }
 
   /** The network's name: the app and the first part of its incarnation, so a namesake gets its own. */
@@ -38,11 +41,16 @@ final class AppNetworks {
     return "skiff-app-" + app + suffix;
   }
 
-  /** Host interface of the bridge: at most 15 characters (IFNAMSIZ), always {@link #BRIDGE_PREFIX}-prefixed. */
+  /** Host interface of the bridge with the default prefix. */
   static String bridgeName(String network) {
+    return bridgeName(DEFAULT_BRIDGE_PREFIX, network);
+  }
+
+  /** Host interface of the bridge: at most 15 characters (IFNAMSIZ), always {@code prefix}-prefixed (3 characters). */
+  static String bridgeName(String prefix, String network) {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(network.getBytes(StandardCharsets.UTF_8));
-      return BRIDGE_PREFIX + HexFormat.of().formatHex(d).substring(0, 12);
+      return prefix + HexFormat.of().formatHex(d).substring(0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -52,7 +60,7 @@ final class AppNetworks {
   String ensure(String app, String incarnation) {
     String name = name(app, incarnation);
     if (exists(name)) {
-      BridgeFirewall.allowWithin(bridgeName(name));
+      firewall.allowWithin(bridgeName(firewall.bridgePrefix(), name));
       return name;
     }
     try {
@@ -61,16 +69,16 @@ final class AppNetworks {
           .withDriver("bridge")
           .withCheckDuplicate(true)
           .withOptions(Map.of(
-              "com.docker.network.bridge.name", bridgeName(name),
+              "com.docker.network.bridge.name", bridgeName(firewall.bridgePrefix(), name),
               "com.docker.network.bridge.host_binding_ipv4", publishHost))
           .withLabels(Map.of(LABEL_NETWORK, "app", ContainerRuntime.LABEL_APP, app,
               ContainerRuntime.LABEL_INCARNATION, incarnation == null ? "" : incarnation))
           .exec();
-      log.info("created network {} (bridge {}) for app {}", name, bridgeName(name), app);
+      log.info("created network {} (bridge {}) for app {}", name, bridgeName(firewall.bridgePrefix(), name), app);
     } catch (ConflictException e) {
       // another node on this engine created it at the same moment
     }
-    BridgeFirewall.allowWithin(bridgeName(name));
+    firewall.allowWithin(bridgeName(firewall.bridgePrefix(), name));
     return name;
   }
 

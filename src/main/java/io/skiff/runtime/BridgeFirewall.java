@@ -13,9 +13,14 @@ import java.util.concurrent.TimeUnit;
  * another app's bridge, the node's other networks or beyond), but between two containers of
  * one app. Matches only Skiff's bridges;
  * the setup scripts remove the table when they stop what they started.
+ *
+ * <p>Several engines on one machine (bin/skiff-cluster: a dockerd per node) each get a table and a
+ * bridge prefix of their own ({@code skiff.runtime.firewall-table}, {@code bridge-prefix}), so
+ * no table's wildcard drops another engine's same-app traffic and each can be removed alone.
  */
 final class BridgeFirewall {
-  static final String TABLE = "skiff";
+  static final String DEFAULT_TABLE = "skiff";
+  static final BridgeFirewall DEFAULT = new BridgeFirewall(DEFAULT_TABLE, AppNetworks.DEFAULT_BRIDGE_PREFIX);
 
   /**
    * {@code within}: pairs (bridge . same bridge). With br_netfilter on (Docker loads it), traffic
@@ -40,17 +45,39 @@ final class BridgeFirewall {
       }
       """;
 
-  private BridgeFirewall() {}
+  private final String table;
+  private final String bridgePrefix;
+
+  /** {@code table}: the nftables table (family inet); {@code bridgePrefix}: the app bridges' names start with it. */
+  BridgeFirewall(String table, String bridgePrefix) {
+    if (!table.matches("[a-z][a-z0-9_]{0,31}")) throw new IllegalArgumentException("bad nftables table name: " + table);
+    if (!bridgePrefix.matches("[a-z][a-z0-9]{2}")) throw new IllegalArgumentException("bad bridge prefix: " + bridgePrefix);
+    this.table = table;
+    this.bridgePrefix = bridgePrefix;
+  }
+
+  String table() {
+    return table;
+  }
+
+  String bridgePrefix() {
+    return bridgePrefix;
+  }
+
+  /** The ruleset of this table and prefix. */
+  String ruleset() {
+    return RULESET.replace("table inet skiff {", "table inet " + table + " {").replace("\"skf*\"", "\"" + bridgePrefix + "*\"");
+  }
 
   /** Installs the table unless it is there; fails if it cannot, so no bridge container starts unguarded. */
-  static void ensure() {
-    if (nft("list table inet " + TABLE + "\n", false)) return;
-    nft(RULESET, true);
+  void ensure() {
+    if (nft("list table inet " + table + "\n", false)) return;
+    nft(ruleset(), true);
   }
 
   /** Lets the containers on {@code bridge} (one app's) reach each other. */
-  static void allowWithin(String bridge) {
-    nft("add element inet " + TABLE + " within { \"" + bridge + "\" . \"" + bridge + "\" }\n", true);
+  void allowWithin(String bridge) {
+    nft("add element inet " + table + " within { \"" + bridge + "\" . \"" + bridge + "\" }\n", true);
   }
 
   private static boolean nft(String script, boolean required) {

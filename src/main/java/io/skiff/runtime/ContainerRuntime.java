@@ -69,11 +69,18 @@ final class ContainerRuntime {
   private final boolean bridge;
   private final String publishHost;
   private final AppNetworks networks;
+  private final BridgeFirewall firewall;
   private volatile boolean firewalled;
   private final java.util.concurrent.locks.ReadWriteLock networkLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   /** {@code network}: {@code bridge} (one network per app, ports published on {@code publishHost}) or {@code host}. */
   ContainerRuntime(DockerEngine docker, String nodeName, ContainerHardening hardening, String network, String publishHost) {
+    this(docker, nodeName, hardening, network, publishHost, BridgeFirewall.DEFAULT);
+  }
+
+  /** {@code firewall}: the nftables table and bridge-name prefix of this node's app networks. */
+  ContainerRuntime(DockerEngine docker, String nodeName, ContainerHardening hardening, String network, String publishHost,
+      BridgeFirewall firewall) {
     this.engine = docker;
     this.calls = docker.client();
     this.streams = docker.streams();
@@ -81,7 +88,8 @@ final class ContainerRuntime {
     this.hardening = hardening;
     this.bridge = RuntimeSettings.BRIDGE.equals(network);
     this.publishHost = publishHost;
-    this.networks = new AppNetworks(calls, publishHost);
+    this.firewall = firewall;
+    this.networks = new AppNetworks(calls, publishHost, firewall);
   }
 
   boolean bridged() {
@@ -272,7 +280,7 @@ final class ContainerRuntime {
   HostConfig hostConfig(ContainerSpec spec) {
     if (!bridge) return hostConfig(spec, hardening, "host");
     if (!firewalled) {
-      BridgeFirewall.ensure();
+      firewall.ensure();
       firewalled = true;
     }
     return hostConfig(spec, hardening, networks.ensure(spec.app(), spec.incarnation()));

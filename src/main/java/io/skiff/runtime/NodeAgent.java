@@ -99,7 +99,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     CompletableFuture<?> lastPass = CompletableFuture.completedFuture(null);
 
     Parts(akka.actor.typed.ActorSystem<?> system, DockerEngine engine, RuntimeSettings settings) {
-      this.runtime = new ContainerRuntime(engine, settings.nodeName(), settings.hardening(), settings.network(), settings.containerHost());
+      this.runtime = new ContainerRuntime(engine, settings.nodeName(), settings.hardening(), settings.network(), settings.containerHost(),
+          new BridgeFirewall(settings.firewallTable(), settings.bridgePrefix()));
       this.docker = system.dispatchers().lookup(DispatcherSelector.fromConfig(RuntimeSettings.DOCKER_DISPATCHER));
       this.streams = system.dispatchers().lookup(DispatcherSelector.fromConfig(RuntimeSettings.STREAM_DISPATCHER));
       this.converger = new Converger(runtime, settings, docker, e -> io.skiff.events.Audit.record(system, e))

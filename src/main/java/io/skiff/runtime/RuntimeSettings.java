@@ -25,7 +25,9 @@ public record RuntimeSettings(
     Duration pullTimeout,
     int maxConcurrentRuns,
     ContainerHardening hardening,
-    String network) {
+    String network,
+    String firewallTable,
+    String bridgePrefix) {
 
   /** Each app on its own Docker bridge network (the default): tenants are isolated. */
   public static final String BRIDGE = "bridge";
@@ -36,6 +38,22 @@ public record RuntimeSettings(
     if (!BRIDGE.equals(network) && !HOST.equals(network)) {
       throw new IllegalArgumentException("skiff.runtime.network must be \"bridge\" or \"host\", not \"" + network + "\"");
     }
+    if (firewallTable == null || !firewallTable.matches("[a-z][a-z0-9_]{0,31}")) {
+      throw new IllegalArgumentException("skiff.runtime.firewall-table must be a lower-case nftables table name, not \"" + firewallTable + "\"");
+    }
+    if (bridgePrefix == null || !bridgePrefix.matches("[a-z][a-z0-9]{2}")) {
+      throw new IllegalArgumentException("skiff.runtime.bridge-prefix must be 3 lower-case letters or digits, not \"" + bridgePrefix + "\"");
+    }
+  }
+
+  /** Bridge networking with the default firewall table ({@code inet skiff}) and bridge names ({@code skf…}). */
+  public RuntimeSettings(String nodeName, Map<String, String> labels, String containerHost, int portRangeStart,
+      int portRangeEnd, Duration tick, Duration reportInterval, Duration stopGrace, Duration readyTimeout,
+      int healthAttempts, Duration runTimeout, Duration pullTimeout, int maxConcurrentRuns, ContainerHardening hardening,
+      String network) {
+    this(nodeName, labels, containerHost, portRangeStart, portRangeEnd, tick, reportInterval, stopGrace, readyTimeout,
+        healthAttempts, runTimeout, pullTimeout, maxConcurrentRuns, hardening, network, BridgeFirewall.DEFAULT_TABLE,
+        AppNetworks.DEFAULT_BRIDGE_PREFIX);
   }
 
   /** Host networking (tests of the agent's own logic that need no isolation). */
@@ -60,7 +78,9 @@ public record RuntimeSettings(
     return new RuntimeSettings(name, labels, c.getString("container-host"), c.getInt("port-range-start"),
         c.getInt("port-range-end"), c.getDuration("tick"), c.getDuration("report-interval"), c.getDuration("stop-grace"),
         c.getDuration("ready-timeout"), c.getInt("health-attempts"), c.getDuration("run-timeout"), c.getDuration("pull-timeout"),
-        maxConcurrentRuns(system.settings().config()), ContainerHardening.fromConfig(c), c.getString("network"));
+        maxConcurrentRuns(system.settings().config()), ContainerHardening.fromConfig(c), c.getString("network"),
+        c.hasPath("firewall-table") ? c.getString("firewall-table") : BridgeFirewall.DEFAULT_TABLE,
+        c.hasPath("bridge-prefix") ? c.getString("bridge-prefix") : AppNetworks.DEFAULT_BRIDGE_PREFIX);
   }
 
   /**

@@ -1,0 +1,409 @@
+package io.skiff.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.skiff.testkit.ApiClient;
+import io.skiff.testkit.Eventually;
+import io.skiff.testkit.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The real {@code bin/skiff-cluster}: three node JVMs, each with a dockerd of its own, on
+ * 127.0.0.1-3. A git push through node 1's builder (OpenSSH), {@code web=3} spread over the
+ * engines, the app through every router, then {@code kill 3} (JVM and engine, kill -9) under a
+ * request loop through router 1, recovery to three containers on the survivors, {@code restart 3},
+ * and a {@code stop} that leaves nothing behind. Prints the timings (bench/README.md, "Cluster:
+ * node loss"). Needs root, dockerd, nginx and the loopback ports the cluster uses (skipped when one
+ * is taken, e.g. by a node of yours). The cluster's database is {@code <test database>_cluster},
+ * made afresh by the script (never the test database itself, which other tests hold open).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterScriptTest {
+  private static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final String SCRIPT = ROOT.resolve("bin/skiff-cluster").toString();
+  private static final String APP = "hello";
+  private static final String HOST = APP + ".skiff.local";
+  private static final Map<String, String> ENV = new LinkedHashMap<>();
+  private static final Map<String, Double> FIGURES = new LinkedHashMap<>();
+
+  private static boolean started;
+  private static ApiClient api;
+  private static Path home;
+
+  @BeforeAll
+  static void start() throws IOException {
+    assumeTrue("0".equals(run(List.of("id", "-u"), Duration.ofSeconds(5)).output().strip()), "needs root");
+    assumeTrue(run(List.of("sh", "-c", "command -v dockerd && command -v nginx && command -v git && command -v ssh"),
+        Duration.ofSeconds(5)).ok(), "needs dockerd, nginx, git and ssh");
+    for (String hostPort : List.of("127.0.0.1:8000", "127.0.0.1:8001", "127.0.0.1:8002", "127.0.0.1:8558",
+        "127.0.0.1:8559", "127.0.0.1:8560", "127.0.0.1:80", "127.0.0.2:80", "127.0.0.3:80", "127.0.0.1:5000",
+        "127.0.0.1:2222", "127.0.0.1:2223", "127.0.0.1:2224", "127.0.0.1:25520", "127.0.0.2:25520", "127.0.0.3:25520")) {
+      assertTrue(free(hostPort), hostPort + " is in use: stop what listens there (a node of bin/skiff-node?) and run again");
+    }
+    String db = TestDatabase.URL.substring(TestDatabase.URL.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+    ENV.put("SKIFF_CLUSTER_DB", db + "_cluster");
+    // The nodes run from this build's classes and jars (no nested Maven package step), without
+    // the test classes and resources (logback-test.xml).
+    ENV.put("SKIFF_CLUSTER_CLASSPATH", java.util.Arrays.stream(System.getProperty("java.class.path").split(":"))
+        .filter(e -> !e.endsWith("test-classes") && !e.endsWith("test-classes/")).collect(java.util.stream.Collectors.joining(":")));
+    home = Files.createTempDirectory("skiff-cluster-test");
+
+    Result build = run(List.of(SCRIPT, "build"), Duration.ofMinutes(10));
+    assertTrue(build.ok(), () -> "build: " + build);
+    started = true; // from here on, @AfterAll stops whatever part of it came up
+    long t0 = System.nanoTime();
+    Result start = run(List.of(SCRIPT, "start"), Duration.ofSeconds(240));
+    assertTrue(start.ok(), () -> "start: " + start);
+    FIGURES.put("start (3 engines + 3 nodes ready)", seconds(t0));
+    System.out.println("[cluster] " + start.output().strip().replace("\n", "\n[cluster] "));
+    api = new ApiClient("http://127.0.0.1:8000");
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (!started) return;
+    Result stop = run(List.of(SCRIPT, "stop"), Duration.ofSeconds(180));
+    FIGURES.forEach((k, v) -> System.out.println("[cluster figures] " + k + ": " + v));
+    assertTrue(stop.ok(), () -> "stop: " + stop);
+    // nothing left: processes, bridges, nftables tables, mounts, state directories, the database
+    Result procs = run(List.of("pgrep", "-af", "local-node[123]\\.conf|/run/skiff-cluster|/var/lib/skiff-cluster"), Duration.ofSeconds(10));
+    assertEquals("", procs.output().strip(), "processes left");
+    Result links = run(List.of("sh", "-c", "ip -o link show | awk -F': ' '{print $2}' | grep -E '^sc[123]' || true"), Duration.ofSeconds(10));
+    assertEquals("", links.output().strip(), "bridges left");
+    Result tables = run(List.of("sh", "-c", "nft list tables | grep -E 'skiff_n[123]' || true"), Duration.ofSeconds(10));
+    assertEquals("", tables.output().strip(), "nftables tables left");
+    try (Stream<String> mounts = Files.lines(Path.of("/proc/self/mounts"))) {
+      assertEquals(List.of(), mounts.filter(l -> l.contains("/skiff-cluster")).toList(), "mounts left");
+    }
+    assertFalse(Files.exists(Path.of("/run/skiff-cluster")), "/run/skiff-cluster left");
+    assertFalse(Files.exists(Path.of("/var/lib/skiff-cluster")), "/var/lib/skiff-cluster left");
+    run(List.of("rm", "-rf", home.toString()), Duration.ofSeconds(30));
+  }
+
+  @Test
+  @Order(1)
+  void statusShowsThreeNodesAndThreeMembers() {
+    Result status = run(List.of(SCRIPT, "status"), Duration.ofSeconds(30));
+    assertTrue(status.ok(), () -> "status: " + status);
+    List<String> lines = status.output().lines().filter(l -> l.startsWith("node ")).toList();
+    assertEquals(3, lines.size(), status::toString);
+    for (String line : lines) {
+      assertTrue(line.contains("jvm up") && line.contains("engine up") && line.contains("; ready;")
+          && line.contains("members up 3 of 3"), () -> "not up: " + line);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void pushScaleAndServeThroughEveryRouter() {
+    String token = api.registerAndLogin("alice", "s3cret-alice");
+    api = api.as(token);
+    Path key = home.resolve("id_ed25519");
+    Result keygen = run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), Duration.ofSeconds(30));
+    assertTrue(keygen.ok(), keygen::toString);
+    ApiClient.Response added = api.post("/v1/keys", Map.of("id", "alice@test", "public", read(home.resolve("id_ed25519.pub")).strip()));
+    assertEquals(201, added.status(), added::toString);
+    ApiClient.Response created = api.post("/v1/apps", Map.of("id", APP));
+    assertEquals(201, created.status(), created::toString);
+
+    Path repo = home.resolve("hello");
+    assertTrue(run(List.of("cp", "-r", ROOT.resolve("examples/hello").toString(), repo.toString()), Duration.ofSeconds(10)).ok());
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", "-A");
+    git(repo, "-c", "user.name=Skiff Test", "-c", "user.email=test@skiff.invalid", "commit", "-q", "-m", "hello");
+    long t0 = System.nanoTime();
+    Result push = git(repo, "push", "ssh://git@127.0.0.1:2222/" + APP + ".git", "main");
+    FIGURES.put("git push to node 1 (build, registry, release v2 serving)", seconds(t0));
+    assertTrue(push.output().contains("v2 is serving"), push::toString);
+
+    t0 = System.nanoTime();
+    ApiClient.Response scaled = api.post("/v1/apps/" + APP + "/scale", Map.of("web", 3));
+    assertEquals(204, scaled.status(), scaled::toString);
+    FIGURES.put("scale web=3", seconds(t0));
+    Map<Integer, Integer> perEngine = new LinkedHashMap<>();
+    for (int n = 1; n <= 3; n++) perEngine.put(n, appContainers(n));
+    System.out.println("[cluster] app containers per engine after web=3: " + perEngine);
+    assertEquals(3, perEngine.values().stream().mapToInt(Integer::intValue).sum(), perEngine::toString);
+    assertTrue(perEngine.values().stream().filter(c -> c > 0).count() > 1, () -> "all on one engine: " + perEngine);
+    // each engine's bridges behind its own table, which matches only them
+    for (int n = 1; n <= 3; n++) {
+      if (perEngine.get(n) == 0) continue;
+      Result table = run(List.of("nft", "list", "table", "inet", "skiff_n" + n), Duration.ofSeconds(10));
+      assertTrue(table.ok() && table.output().contains("\"sc" + n + "*\"") && !table.output().contains("skf"), table::toString);
+      Result bridges = run(List.of("ip", "-o", "link", "show", "type", "bridge"), Duration.ofSeconds(10));
+      assertTrue(bridges.output().matches("(?s).*: sc" + n + "[0-9a-f]{12}[:@].*"), bridges::toString);
+    }
+    for (int n = 1; n <= 3; n++) {
+      int router = n;
+      Eventually.eventually(Duration.ofSeconds(10), () -> {
+        assertEquals(200, get(router), "router " + router);
+        return null;
+      });
+    }
+  }
+
+  @Test
+  @Order(3)
+  void killNodeThreeAndRecoverOnTheSurvivors() throws Exception {
+    // node 3 must hold a container for this to be a node loss of the app
+    Eventually.eventually(Duration.ofSeconds(30), () -> {
+      assertTrue(appContainers(3) > 0, "a container on engine 3");
+      return null;
+    });
+    List<Long> containerPids = new ArrayList<>();
+    for (String pid : docker(3, "ps", "-q", "--filter", "label=skiff.app=" + APP).output().lines()
+        .map(id -> docker(3, "inspect", "-f", "{{.State.Pid}}", id.strip()).output().strip()).toList()) {
+      containerPids.add(Long.parseLong(pid));
+    }
+    assertFalse(containerPids.isEmpty());
+
+    RequestLoop loop = new RequestLoop(1);
+    Thread loopThread = new Thread(loop, "router-1-loop");
+    loopThread.start();
+    Thread.sleep(2000);
+    long killed = System.nanoTime();
+    Result kill = run(List.of(SCRIPT, "kill", "3"), Duration.ofSeconds(60));
+    assertTrue(kill.ok(), kill::toString);
+    FIGURES.put("kill 3 (kill -9 of JVM, dockerd, containerd, shims)", seconds(killed));
+
+    // node 3's engine is dead and its containers with it
+    assertFalse(docker(3, "info").ok(), "engine 3 still answers");
+    for (long pid : containerPids) assertFalse(Files.exists(Path.of("/proc/" + pid)), "container process " + pid + " alive");
+    assertEquals("", run(List.of("pgrep", "-af", "docker3|local-node3|/var/lib/skiff-cluster/node3"), Duration.ofSeconds(10))
+        .output().strip(), "node 3 processes left");
+
+    // back at three containers, all on the survivors, served through router 1
+    double[] enginesFull = {-1};
+    double[] apiFull = {-1};
+    Eventually.eventually(Duration.ofSeconds(120), () -> {
+      if (enginesFull[0] < 0 && appContainers(1) + appContainers(2) == 3) enginesFull[0] = seconds(killed);
+      JsonNode containers = api.get("/v1/apps/" + APP + "/containers").json().get("results");
+      List<String> up = new ArrayList<>();
+      containers.forEach(c -> {
+        if ("up".equals(c.get("state").asText()) && !"cluster-3".equals(c.get("node").asText())) up.add(c.get("node").asText());
+      });
+      assertEquals(3, up.size(), () -> "up on survivors: " + containers);
+      if (apiFull[0] < 0) apiFull[0] = seconds(killed);
+      assertEquals(3, appContainers(1) + appContainers(2), "containers on engines 1 and 2");
+      return null;
+    });
+    double fullScale = seconds(killed);
+    FIGURES.put("node loss: engines 1 and 2 run 3 app containers", enginesFull[0]);
+    FIGURES.put("node loss: the API lists 3 up on the survivors", apiFull[0]);
+    Thread.sleep(3000);
+    loop.stop.set(true);
+    loopThread.join(10_000);
+    FIGURES.put("node loss: back at web=3 on the survivors (API and engines)", fullScale);
+    FIGURES.put("node loss: requests through router 1 (every 50 ms)", (double) loop.total);
+    FIGURES.put("node loss: failed requests", (double) loop.failed);
+    FIGURES.put("node loss: seconds from first to last failed request", loop.failedSpan());
+    System.out.println("[cluster] router 1 during the node loss: " + loop.total + " requests, " + loop.failed
+        + " failed" + (loop.failed > 0 ? " (" + loop.failures + ")" : ""));
+    assertEquals(200, get(1), "router 1 after recovery");
+    assertEquals(200, get(2), "router 2 after recovery");
+    Result status = run(List.of(SCRIPT, "status"), Duration.ofSeconds(30));
+    assertTrue(status.output().contains("node 3: jvm down; engine down"), status::toString);
+    assertTrue(status.output().contains("node 1: jvm up") && status.output().lines().filter(l -> l.startsWith("node 1:")).findFirst()
+        .orElse("").contains("members up 2 of 2"), status::toString);
+  }
+
+  @Test
+  @Order(4)
+  void restartBringsNodeThreeBack() {
+    long t0 = System.nanoTime();
+    Result restart = run(List.of(SCRIPT, "restart", "3"), Duration.ofSeconds(240));
+    assertTrue(restart.ok(), restart::toString);
+    FIGURES.put("restart 3 (engine + node ready)", seconds(t0));
+    Eventually.eventually(Duration.ofSeconds(60), () -> {
+      Result status = run(List.of(SCRIPT, "status"), Duration.ofSeconds(30));
+      assertTrue(status.ok(), status::toString);
+      assertEquals(3, status.output().lines().filter(l -> l.contains("members up 3 of 3")).count(), status::toString);
+      return null;
+    });
+    // the containers node 3 had before its death are removed by its agent; its router serves the app
+    Eventually.eventually(Duration.ofSeconds(60), () -> {
+      assertEquals("", docker(3, "ps", "-aq", "--filter", "label=skiff.app=" + APP, "--filter", "status=exited").output().strip(),
+          "node 3's dead containers");
+      assertEquals(200, get(3), "router 3");
+      return null;
+    });
+    assertEquals(200, get(1), "router 1");
+  }
+
+  // --- helpers ---
+
+  /** GETs / of the app through router {@code n} (127.0.0.n:80) with its Host header; the status or -1. */
+  static int get(int n) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0." + n, 80), 1000);
+      s.setSoTimeout(3000);
+      OutputStream out = s.getOutputStream();
+      out.write(("GET / HTTP/1.0\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] head = s.getInputStream().readNBytes(12);
+      String line = new String(head, StandardCharsets.US_ASCII);
+      s.getInputStream().readAllBytes();
+      return line.startsWith("HTTP/1.") ? Integer.parseInt(line.substring(9, 12)) : -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Requests through router {@code n} every 50 ms until stopped; counts what was not a 200. */
+  static final class RequestLoop implements Runnable {
+    final int router;
+    final AtomicBoolean stop = new AtomicBoolean();
+    volatile int total;
+    volatile int failed;
+    volatile long firstFailure = -1;
+    volatile long lastFailure = -1;
+    final Map<Integer, Integer> failures = new LinkedHashMap<>();
+
+    RequestLoop(int router) {
+      this.router = router;
+    }
+
+    @Override
+    public void run() {
+      while (!stop.get()) {
+        long t = System.nanoTime();
+        int status = get(router);
+        total++;
+        if (status != 200) {
+          failed++;
+          failures.merge(status, 1, Integer::sum);
+          if (firstFailure < 0) firstFailure = t;
+          lastFailure = System.nanoTime();
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    double failedSpan() {
+      return firstFailure < 0 ? 0 : Math.round((lastFailure - firstFailure) / 1e7) / 100.0;
+    }
+  }
+
+  static int appContainers(int engine) {
+    Result r = docker(engine, "ps", "-q", "--filter", "label=skiff.app=" + APP);
+    if (!r.ok()) return 0;
+    return (int) r.output().lines().filter(l -> !l.isBlank()).count();
+  }
+
+  static Result docker(int engine, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("docker", "-H", "unix:///run/skiff-cluster/docker" + engine + ".sock"));
+    cmd.addAll(List.of(args));
+    return run(cmd, Duration.ofSeconds(30));
+  }
+
+  Result git(Path dir, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
+    cmd.addAll(List.of(args));
+    Map<String, String> env = Map.of("GIT_SSH_COMMAND", "ssh -i " + home.resolve("id_ed25519") + " -o IdentitiesOnly=yes"
+        + " -o UserKnownHostsFile=" + home.resolve("known_hosts") + " -o StrictHostKeyChecking=accept-new", "HOME", home.toString());
+    Result r = run(cmd, Duration.ofMinutes(5), env);
+    assertTrue(r.ok(), () -> String.join(" ", cmd) + ": " + r);
+    return r;
+  }
+
+  static boolean free(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static double seconds(long startNanos) {
+    return Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
+  }
+
+  record Result(int exit, String output) {
+    boolean ok() {
+      return exit == 0;
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + exit + ":\n" + output;
+    }
+  }
+
+  static Result run(List<String> command, Duration timeout) {
+    return run(command, timeout, Map.of());
+  }
+
+  static Result run(List<String> command, Duration timeout, Map<String, String> env) {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(ENV);
+    pb.environment().putAll(env);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      Thread reader = new Thread(() -> {
+        try (InputStream in = p.getInputStream()) {
+          in.transferTo(buf);
+        } catch (IOException e) {
+          // the process went away
+        }
+      });
+      reader.start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        reader.join(5000);
+        return new Result(-1, "timed out after " + timeout.toSeconds() + " s: " + String.join(" ", command) + "\n" + buf);
+      }
+      reader.join(10_000);
+      return new Result(p.exitValue(), buf.toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
