@@ -7,11 +7,21 @@ import io.skiff.cluster.Asks;
 import io.skiff.domain.App;
 import io.skiff.domain.Build;
 import io.skiff.domain.Release;
+import io.skiff.store.Database;
+import io.skiff.store.DatabaseExtension;
 import io.skiff.store.User;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
-/** Looks an app up through its entity and applies the Deis per-app rules (404, then 403). */
+/**
+ * Looks an app up through its entity and applies the Deis per-app rules (404, then 403), and
+ * sends the API's commands to the entities. An entity needs PostgreSQL to recover and to persist
+ * (the journal): while the node's database circuit breaker is open ({@link Database}), every ask
+ * fails at once with the 503 "the database is unavailable, try again shortly" instead of waiting
+ * for the ask timeout; an ask that times out while PostgreSQL does not answer says so too.
+ */
 public final class Access {
   private final ApiContext ctx;
 
@@ -21,9 +31,9 @@ public final class Access {
 
   public CompletionStage<App.Summary> find(String appId) {
     if (!AppNames.wellFormed(appId)) return CompletableFuture.failedFuture(ApiError.notFound());
-    return Asks.direct(ctx.sharding()
+    return guarded(() -> Asks.direct(ctx.sharding()
             .entityRefFor(App.ENTITY_KEY, appId)
-            .<java.util.Optional<App.Summary>>ask(App.Get::new, ctx.askTimeout()))
+            .<java.util.Optional<App.Summary>>ask(App.Get::new, ctx.askTimeout())))
         .thenApply(found -> found.orElseThrow(ApiError::notFound));
   }
 
@@ -45,12 +55,12 @@ public final class Access {
 
   /** Sends a command to an App entity and maps its error replies. */
   public <T> CompletionStage<T> askApp(String appId, Function<ActorRef<StatusReply<T>>, App.Command> command) {
-    return Asks.direct(ctx.sharding().entityRefFor(App.ENTITY_KEY, appId).<T>askWithStatus(command::apply, ctx.askTimeout()));
+    return guarded(() -> Asks.direct(ctx.sharding().entityRefFor(App.ENTITY_KEY, appId).<T>askWithStatus(command::apply, ctx.askTimeout())));
   }
 
   /** Sends a command to the Release entity of an app incarnation (keyed by the app's uuid). */
   public <T> CompletionStage<T> askRelease(String appUuid, Function<ActorRef<StatusReply<T>>, Release.Command> command) {
-    return Asks.direct(ctx.sharding().entityRefFor(Release.ENTITY_KEY, appUuid).<T>askWithStatus(command::apply, ctx.askTimeout()));
+    return guarded(() -> Asks.direct(ctx.sharding().entityRefFor(Release.ENTITY_KEY, appUuid).<T>askWithStatus(command::apply, ctx.askTimeout())));
   }
 
   /**
@@ -60,11 +70,24 @@ public final class Access {
   public CompletionStage<Release.Outcome> deploy(
       String appUuid, Function<ActorRef<StatusReply<Release.Outcome>>, Release.Command> command) {
     java.time.Duration wait = ctx.scheduler().settings().deployTimeout().plusMinutes(2);
-    return Asks.direct(ctx.sharding().entityRefFor(Release.ENTITY_KEY, appUuid).askWithStatus(command::apply, wait));
+    return guarded(() -> Asks.direct(ctx.sharding().entityRefFor(Release.ENTITY_KEY, appUuid).askWithStatus(command::apply, wait)));
   }
 
   /** Sends a command to a Build entity. */
   public <T> CompletionStage<T> askBuild(String buildUuid, Function<ActorRef<StatusReply<T>>, Build.Command> command) {
-    return Asks.direct(ctx.sharding().entityRefFor(Build.ENTITY_KEY, buildUuid).<T>askWithStatus(command::apply, ctx.askTimeout()));
+    return guarded(() -> Asks.direct(ctx.sharding().entityRefFor(Build.ENTITY_KEY, buildUuid).<T>askWithStatus(command::apply, ctx.askTimeout())));
+  }
+
+  /**
+   * The ask, unless the database circuit breaker is open: then a 503 at once (when it is
+   * half-open, a validity check tries PostgreSQL first). An ask that times out is checked against
+   * PostgreSQL, which also feeds the breaker when only the journal has seen it fail.
+   */
+  private <T> CompletionStage<T> guarded(Supplier<CompletableFuture<T>> ask) {
+    Database db = DatabaseExtension.get(ctx.system());
+    CompletableFuture<T> asked = db.available() ? ask.get() : db.probe().toCompletableFuture().thenCompose(ok -> ask.get());
+    return asked.exceptionallyCompose(e -> Replies.unwrap(e) instanceof TimeoutException
+        ? db.probe().toCompletableFuture().thenCompose(ok -> CompletableFuture.<T>failedFuture(e))
+        : CompletableFuture.failedFuture(e));
   }
 }

@@ -41,14 +41,21 @@ final class RuntimeNode implements AutoCloseable {
 
   /** As {@link #start(String, int)}, with these roles. */
   static RuntimeNode start(String name, int portStart, List<String> roles) {
+    return start(name, portStart, roles, Map.of());
+  }
+
+  /** As {@link #start(String, int, List)}, with more config overrides (e.g. the database's URL). */
+  static RuntimeNode start(String name, int portStart, List<String> roles, Map<String, Object> overrides) {
     AppImage.hello();
     DockerCli.removeLabelled("skiff.node=" + name); // left by an aborted earlier run
     TestDatabase.reset();
-    TestNode node = TestNode.start(null, Map.of(
+    Map<String, Object> config = new java.util.HashMap<>(overrides);
+    config.putAll(Map.of(
         "akka.cluster.roles", roles,
         "skiff.runtime.node-name", name,
         "skiff.runtime.port-range-start", portStart,
         "skiff.runtime.port-range-end", portStart + 99));
+    TestNode node = TestNode.start(null, config);
     try {
       ApiClient anonymous = node.client();
       return new RuntimeNode(name, node, anonymous.as(anonymous.registerAndLogin("runner", "pw-runner-1")));
