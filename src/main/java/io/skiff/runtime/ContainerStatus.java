@@ -56,4 +56,11 @@ public record ContainerStatus(
   public String key() {
     return type + "." + num;
   }
+
+  /** How many of {@code containers} are in each state ("up", "starting", ...), by state name. */
+  public static java.util.SortedMap<String, Integer> countByState(java.util.Collection<ContainerStatus> containers) {
+    java.util.SortedMap<String, Integer> byState = new java.util.TreeMap<>();
+    containers.forEach(c -> byState.merge(c.state(), 1, Integer::sum));
+    return byState;
+  }
 }

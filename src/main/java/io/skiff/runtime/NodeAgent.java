@@ -183,9 +183,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private void report() {
     lastReport = Instant.now();
-    Map<String, Integer> byState = new java.util.HashMap<>();
-    statuses.forEach(c -> byState.merge(c.state(), 1, Integer::sum));
-    io.skiff.metrics.NodeMetrics.get(getContext().getSystem()).containers(byState);
+    io.skiff.metrics.NodeMetrics.get(getContext().getSystem()).containers(ContainerStatus.countByState(statuses));
     reportedStopping = parts.converger.stopping();
     scheduler.tell(new Report(getContext().getSelf(), getContext().getSystem().address().toString(),
         settings.nodeName(), settings.labels(), statuses, reportedStopping, capacity));

@@ -87,9 +87,8 @@ public final class Database implements AutoCloseable {
     sessions.setApplicationName("skiff-session");
     com.typesafe.config.Config b = system.settings().config().getConfig("skiff.db.breaker");
     int maxFailures = b.getInt("max-failures");
-    Duration resetTimeout = b.getDuration("reset-timeout");
     CircuitBreaker breaker = CircuitBreaker.create(system.classicSystem().scheduler(), maxFailures,
-            b.getDuration("call-timeout"), resetTimeout)
+            b.getDuration("call-timeout"), b.getDuration("reset-timeout"))
         .withExponentialBackoff(b.getDuration("max-reset-timeout"));
     breaker.addOnOpenListener(() -> log.warn(
         "database circuit breaker open after {} failures in a row: calls that need PostgreSQL fail at once (503) until a try succeeds",
@@ -145,11 +144,12 @@ public final class Database implements AutoCloseable {
                 },
                 executor),
             Database::countsAsFailure)
-        // Akka's stage runs dependent callbacks on the JDK's default executor: hand over on the completing thread.
-        .whenCompleteAsync((value, error) -> {
+        // The caller gets a plain CompletableFuture (failures translated, wrapped as supplyAsync's are)
+        // completed on the thread that completes the breaker's stage.
+        .whenComplete((value, error) -> {
           if (error == null) result.complete(value);
-          else result.completeExceptionally(new CompletionException(translate(error))); // as supplyAsync fails
-        }, Runnable::run);
+          else result.completeExceptionally(new CompletionException(translate(error)));
+        });
     return result;
   }
 
