@@ -56,8 +56,12 @@ final class AppNetworks {
     }
   }
 
-  /** Creates the app's network unless it exists; returns its name. */
-  String ensure(String app, String incarnation) {
+  /**
+   * Creates the app's network unless it exists; returns its name. One at a time on this node: two
+   * containers of an app starting at once would both find it missing, and the engine refuses the
+   * second network for the same bridge name (403) instead of answering 409.
+   */
+  synchronized String ensure(String app, String incarnation) {
     String name = name(app, incarnation);
     if (exists(name)) {
       firewall.allowWithin(bridgeName(firewall.bridgePrefix(), name));
@@ -77,6 +81,9 @@ final class AppNetworks {
       log.info("created network {} (bridge {}) for app {}", name, bridgeName(firewall.bridgePrefix(), name), app);
     } catch (ConflictException e) {
       // another node on this engine created it at the same moment
+    } catch (DockerException e) {
+      // the same, seen as the bridge name taken: fine when the network is there now
+      if (!exists(name)) throw e;
     }
     firewall.allowWithin(bridgeName(firewall.bridgePrefix(), name));
     return name;
