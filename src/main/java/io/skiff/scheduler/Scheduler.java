@@ -352,8 +352,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   }
 
   private Behavior<Command> onGetNodes(GetNodes g) {
-    Map<String, ContainerSpec> wanted = new HashMap<>();
-    apps.values().forEach(d -> d.desired(Instant.now()).forEach(spec -> wanted.put(spec.name(), spec)));
+    Map<String, ContainerSpec> wanted = wanted(desired(Instant.now()));
     Map<String, long[]> memory = new HashMap<>();
     Map<String, double[]> cpus = new HashMap<>();
     placement.forEach((name, node) -> {
@@ -365,9 +364,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     List<NodeInfo> out = new ArrayList<>();
     Instant now = Instant.now();
     nodes.forEach((address, n) -> {
-      Map<String, Integer> byState = new java.util.TreeMap<>();
-      n.containers.values().forEach(c -> byState.merge(c.state(), 1, Integer::sum));
-      out.add(new NodeInfo(address, n.name, n.labels, n.reachable, Duration.between(n.lastReport, now).toMillis(), byState,
+      out.add(new NodeInfo(address, n.name, n.labels, n.reachable, Duration.between(n.lastReport, now).toMillis(),
+          ContainerStatus.countByState(n.containers.values()),
           memory.getOrDefault(address, new long[1])[0], n.capacity.memoryBytes(), cpus.getOrDefault(address, new double[1])[0],
           n.capacity.cpus()));
     });
@@ -416,9 +414,9 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private Behavior<Command> reconcile() {
     Instant now = Instant.now();
-    boolean placing = loaded && !now.isBefore(startedAt.plus(settings.startupGrace()));
+    boolean placing = loaded && (heardFromEveryRuntime() || !now.isBefore(startedAt.plus(settings.startupGrace())));
+    if (!placing) return this; // place() records its choices: none before the reports are in
     Map<String, List<ContainerSpec>> perNode = place(now);
-    if (!placing) return this;
     sendAssignments(perNode, now);
     checkRemovals(now);
     for (AppDeployment d : apps.values()) {
@@ -433,10 +431,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   /** Keeps valid placements, adopts containers agents already run, places the rest. */
   private Map<String, List<ContainerSpec>> place(Instant now) {
-    List<ContainerSpec> all = new ArrayList<>();
-    apps.values().forEach(d -> all.addAll(d.desired(now)));
-    Map<String, ContainerSpec> wanted = new HashMap<>();
-    all.forEach(s -> wanted.put(s.name(), s));
+    List<ContainerSpec> all = desired(now);
+    Map<String, ContainerSpec> wanted = wanted(all);
     placement.keySet().retainAll(wanted.keySet());
     placement.entrySet().removeIf(e -> !placeable(e.getValue(), wanted.get(e.getKey())));
     List<Placement.Node> live = liveNodes();
@@ -464,6 +460,19 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       if (n != null) perNode.computeIfAbsent(n, k -> new ArrayList<>()).add(s);
     }
     return perNode;
+  }
+
+  /** Every container the apps want now (running releases, and rollouts and scales in flight). */
+  private List<ContainerSpec> desired(Instant now) {
+    List<ContainerSpec> all = new ArrayList<>();
+    apps.values().forEach(d -> all.addAll(d.desired(now)));
+    return all;
+  }
+
+  private static Map<String, ContainerSpec> wanted(List<ContainerSpec> specs) {
+    Map<String, ContainerSpec> byName = new HashMap<>();
+    specs.forEach(s -> byName.put(s.name(), s));
+    return byName;
   }
 
   private boolean placeable(String address, ContainerSpec spec) {
@@ -695,6 +704,20 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     out.sort(Comparator.comparing(ContainerStatus::type).thenComparingInt(ContainerStatus::num)
         .thenComparingInt(ContainerStatus::version));
     return out;
+  }
+
+  /**
+   * Whether every reachable runtime member has reported to this scheduler. Until then a new one
+   * (after a fail-over) neither places nor publishes routes: it would start again, and take out
+   * of the routes, the containers of a node it has not heard from yet.
+   */
+  private boolean heardFromEveryRuntime() {
+    akka.cluster.ClusterEvent.CurrentClusterState state = Cluster.get(getContext().getSystem()).state();
+    for (Member m : state.getMembers()) {
+      if (m.hasRole("runtime") && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
+          && !state.getUnreachable().contains(m) && !nodes.containsKey(m.address().toString())) return false;
+    }
+    return true;
   }
 
   private boolean runtimeMembers() {

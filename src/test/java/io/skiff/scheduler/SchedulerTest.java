@@ -246,4 +246,27 @@ class SchedulerTest {
     assertFalse(left.ok());
     assertEquals("still removing web.1 (v2) on stuck", left.message());
   }
+
+  @Test
+  void afterAFailOverItPlacesNothingUntilEveryRuntimeNodeHasReported() {
+    // a new scheduler (grace a minute) for an app that runs already: its container is on this
+    // test system's own node, a runtime member, whose report comes second
+    ReleaseSpec running = release("failover", 3, Map.of());
+    SchedulerSettings patient = new SchedulerSettings(Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofMinutes(1),
+        Duration.ofMinutes(1));
+    ActorRef<Scheduler.Command> scheduler = kit.spawn(Scheduler.create(() -> CompletableFuture.completedFuture(
+        List.of(new Formation("failover", running, Map.of("web", 1)))), patient));
+    TestProbe<NodeAgent.Command> other = kit.createTestProbe();
+    TestProbe<NodeAgent.Command> self = kit.createTestProbe();
+    scheduler.tell(report(other, "other", Map.of(), List.of()));
+    other.expectNoMessage(Duration.ofMillis(800)); // not placed on the node that reported first
+
+    ContainerStatus up = status(ContainerSpec.of(running, "web", 1, 0), "up", null, List.of());
+    String selfAddress = Cluster.get(kit.system()).selfMember().address().toString();
+    scheduler.tell(new Scheduler.NodeReport(new NodeAgent.Report(self.ref(), selfAddress, "self", Map.of(), List.of(up), Map.of(),
+        io.skiff.runtime.NodeCapacity.UNKNOWN)));
+    // at once, well within the grace: the running container is adopted where it runs, not started again
+    assertEquals(List.of("failover_v3.web.1"), names(awaitAssign(self, l -> !l.isEmpty())));
+    assertEquals(List.of(), awaitAssign(other, l -> true));
+  }
 }
