@@ -133,15 +133,17 @@ clu_engine_start() {
 }
 
 # Node N's JVM, in a session of its own, with an environment of only what it needs (every
-# setting is in cluster-config/local-nodeN.conf).
+# setting is in cluster-config/local-nodeN.conf). SEEDS (comma-separated akka:// addresses)
+# replaces the configured seed nodes.
 clu_jvm_start() {
-  local n=$1 env=(PATH="$PATH" HOME="${HOME:-/root}" LANG=C.UTF-8)
+  local n=$1 seeds=${2:-} env=(PATH="$PATH" HOME="${HOME:-/root}" LANG=C.UTF-8)
   local v
   for v in JAVA_HOME SKIFF_SECRETS_DIR SKIFF_DB_USER SKIFF_DB_PASSWORD SKIFF_DB_PASSWORD_FILE \
            SKIFF_REGISTRY_PASSWORD_FILE SKIFF_CLUSTER_TLS SKIFF_CLUSTER_TLS_DIR; do
     [ -z "${!v:-}" ] || env+=("$v=${!v}")
   done
   env+=(SKIFF_DB_URL="jdbc:postgresql://127.0.0.1:5432/$CLU_DB")
+  [ -z "$seeds" ] || env+=(SKIFF_SEED_NODES="$seeds")
   mkdir -p "$CLU_RUN" "$CLU_DATA/node$n" "$CLU_LOGS"
   # The node's jar, or SKIFF_CLUSTER_CLASSPATH (a build's classes and jars: the tests, no package step).
   local main=(-jar target/skiff.jar)
@@ -159,6 +161,16 @@ clu_jvm_start() {
   done
   echo "skiff-cluster: node $n did not start java; see $CLU_LOGS/node$n.log" >&2
   return 1
+}
+
+# The Akka addresses of the nodes other than N whose JVM runs, comma-separated.
+clu_other_seeds() {
+  local n=$1 m out=()
+  for m in "${CLU_NODES[@]}"; do
+    [ "$m" = "$n" ] || ! clu_jvm_pid "$m" >/dev/null || out+=("akka://skiff@127.0.0.$m:25520")
+  done
+  local IFS=,
+  echo "${out[*]}"
 }
 
 clu_ready() { curl -fsS -m 2 "http://$(clu_mgmt "$1")/ready" >/dev/null 2>&1; }
@@ -194,6 +206,21 @@ clu_members() {
   up=$(grep -o '"status":"Up"' <<<"$json" | wc -l)
   total=$(grep -o '"node":"akka://[^"]*"' <<<"$json" | sort -u | wc -l)
   echo "$up $total"
+}
+
+# Waits until each node given sees COUNT members, all up (at most SKIFF_CLUSTER_START_TIMEOUT).
+clu_wait_members() {
+  local count=$1 deadline=$((SECONDS + CLU_START_TIMEOUT)) n pending
+  shift
+  while :; do
+    pending=()
+    for n in "$@"; do
+      [ "$(clu_members "$n" 2>/dev/null)" = "$count $count" ] || pending+=("$n")
+    done
+    [ ${#pending[@]} -eq 0 ] && return 0
+    [ $SECONDS -lt $deadline ] || { echo "skiff-cluster: node(s) ${pending[*]} do not see $count members up after ${CLU_START_TIMEOUT}s" >&2; return 1; }
+    sleep 0.5
+  done
 }
 
 clu_status_line() {

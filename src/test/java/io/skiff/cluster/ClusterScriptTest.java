@@ -56,6 +56,7 @@ class ClusterScriptTest {
 
   private static boolean started;
   private static ApiClient api;
+  private static String token;
   private static Path home;
 
   @BeforeAll
@@ -124,7 +125,7 @@ class ClusterScriptTest {
   @Test
   @Order(2)
   void pushScaleAndServeThroughEveryRouter() {
-    String token = api.registerAndLogin("alice", "s3cret-alice");
+    token = api.registerAndLogin("alice", "s3cret-alice");
     api = api.as(token);
     Path key = home.resolve("id_ed25519");
     Result keygen = run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), Duration.ofSeconds(30));
@@ -189,7 +190,25 @@ class ClusterScriptTest {
     Thread loopThread = new Thread(loop, "router-1-loop");
     loopThread.start();
     Thread.sleep(2000);
+    // router 1 reaches node 3's container at its published port until node 3's backends leave
+    Path routerConf = Path.of("/var/lib/skiff-cluster/node1/router/nginx.conf");
+    assertTrue(read(routerConf).contains("127.0.0.3:29"), "router 1 routes to node 3");
     long killed = System.nanoTime();
+    java.time.LocalTime killedAt = java.time.LocalTime.now();
+    double[] routesLeft = {-1};
+    Thread routesWatch = new Thread(() -> {
+      while (routesLeft[0] < 0 && System.nanoTime() - killed < 120_000_000_000L) {
+        try {
+          if (!Files.readString(routerConf).contains("127.0.0.3:29")) routesLeft[0] = seconds(killed);
+          Thread.sleep(100);
+        } catch (IOException e) {
+          // being rewritten: read again
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "router-1-conf-watch");
+    routesWatch.start();
     Result kill = run(List.of(SCRIPT, "kill", "3"), Duration.ofSeconds(60));
     assertTrue(kill.ok(), kill::toString);
     FIGURES.put("kill 3 (kill -9 of JVM, dockerd, containerd, shims)", seconds(killed));
@@ -222,6 +241,18 @@ class ClusterScriptTest {
     loop.stop.set(true);
     loopThread.join(10_000);
     FIGURES.put("node loss: back at web=3 on the survivors (API and engines)", fullScale);
+    routesWatch.join(5000);
+    // what the survivors' logs say, against the test's clock: unreachable, downed, removed
+    double unreachable = logged(killedAt, "Marking node as UNREACHABLE [Member(akka://skiff@127.0.0.3:25520");
+    double downed = logged(killedAt, "SBR took decision DownUnreachable and is downing [akka://skiff@127.0.0.3:25520]");
+    double removed = logged(killedAt, "Leader is removing unreachable node [akka://skiff@127.0.0.3:25520]");
+    FIGURES.put("node loss: node 3 unreachable (s after kill, survivors' logs)", unreachable);
+    FIGURES.put("node loss: node 3's backends gone from router 1's nginx.conf", routesLeft[0]);
+    FIGURES.put("node loss: node 3 downed by the split-brain resolver", downed);
+    FIGURES.put("node loss: node 3 removed from the cluster", removed);
+    assertTrue(unreachable > 0 && downed > unreachable && removed >= downed, () -> "timeline: " + FIGURES);
+    // the routes do not wait for the split-brain resolver: node 3's backends leave once it is unreachable
+    assertTrue(routesLeft[0] > 0 && routesLeft[0] < downed, () -> "routes left at " + routesLeft[0] + " s, downed at " + downed + " s");
     FIGURES.put("node loss: requests through router 1 (every 50 ms)", (double) loop.total);
     FIGURES.put("node loss: failed requests", (double) loop.failed);
     FIGURES.put("node loss: seconds from first to last failed request", loop.failedSpan());
@@ -258,6 +289,207 @@ class ClusterScriptTest {
     assertEquals(200, get(1), "router 1");
   }
 
+  @Test
+  @Order(5)
+  void rollingRestartUnderLoadLosesNothing() throws Exception {
+    // collaborators to grant during the upgrade: each grant is an acknowledged App event
+    List<String> users = new ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      ApiClient.Response r = new ApiClient("http://127.0.0.1:8000").post("/v1/auth/register",
+          Map.of("username", "user" + i, "password", "pw-user-" + i, "email", "user" + i + "@example.com"));
+      assertEquals(201, r.status(), r::toString);
+      users.add("user" + i);
+    }
+    int releasesBefore = releaseCount(8000);
+    // requests through a router, and grants through an API, of a node that is not restarting
+    RequestLoop loop = new RequestLoop(2);
+    Thread loopThread = new Thread(loop, "upgrade-loop");
+    Writer writer = new Writer(users, 8001);
+    Thread writerThread = new Thread(writer, "upgrade-writer");
+    loopThread.start();
+    writerThread.start();
+    long t0 = System.nanoTime();
+    List<String> phases = new ArrayList<>();
+    int[] deployStatus = {-1};
+    double[] deploySeconds = {-1};
+    try {
+      for (int n = 1; n <= 3; n++) {
+        int other = n % 3 + 1;
+        loop.router = other;
+        writer.apiPort = 7999 + other;
+        Thread.sleep(500);
+        long tn = System.nanoTime();
+        phases.add(String.format("node %d +%.1f s", n, (tn - loop.began) / 1e9));
+        int node = n;
+        java.util.concurrent.CompletableFuture<Result> restarting = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> run(List.of(SCRIPT, "restart", String.valueOf(node)), Duration.ofSeconds(240)));
+        Thread deploy = null;
+        if (n == 2) {
+          // a deploy (a config change: a new release, three new containers) once node 2 has gone
+          Eventually.eventually(Duration.ofSeconds(60), () -> {
+            assertFalse(ready(node), "node " + node + " still ready");
+            return null;
+          });
+          ApiClient via = new ApiClient("http://127.0.0.1:" + (7999 + other)).as(token);
+          deploy = new Thread(() -> {
+            long td = System.nanoTime();
+            deployStatus[0] = via.post("/v1/apps/" + APP + "/config", Map.of("values", Map.of("UPGRADED", "mid-upgrade"))).status();
+            deploySeconds[0] = seconds(td);
+          }, "mid-upgrade-deploy");
+          deploy.start();
+        }
+        Result restart = restarting.get(250, TimeUnit.SECONDS);
+        assertTrue(restart.ok(), restart::toString);
+        FIGURES.put("rolling restart: node " + n + " (graceful stop, start, ready)", seconds(tn));
+        waitForThreeMembers();
+        if (deploy != null) deploy.join(180_000);
+      }
+    } finally {
+      loop.stop.set(true);
+      writer.stop.set(true);
+      loopThread.join(10_000);
+      writerThread.join(40_000);
+    }
+    FIGURES.put("rolling restart: all three nodes (s)", seconds(t0));
+    FIGURES.put("rolling restart: requests through a running router / failed", (double) loop.total);
+    FIGURES.put("rolling restart: failed requests", (double) loop.failed);
+    FIGURES.put("rolling restart: acknowledged grants / failed", (double) writer.acked.size());
+    FIGURES.put("rolling restart: failed grants", (double) writer.failed);
+    FIGURES.put("rolling restart: mid-upgrade deploy (s)", deploySeconds[0]);
+    System.out.println("[cluster] rolling restart: node restarts began at " + phases + "; failures " + loop.spans());
+    System.out.println("[cluster] rolling restart: " + loop.total + " requests, " + loop.failed + " failed " + loop.failures
+        + "; grants " + writer.acked.size() + " acknowledged, " + writer.failed + " failed " + writer.failures
+        + "; deploy " + deployStatus[0] + " in " + deploySeconds[0] + " s");
+    assertEquals(0, loop.failed, () -> "failed requests: " + loop.failures);
+    assertTrue(writer.acked.size() >= 10, () -> "too few writes to mean anything: " + writer.acked.size());
+    assertEquals(201, deployStatus[0], "the deploy started while node 2 was away");
+
+    // nothing acknowledged is lost, no release is stuck, and the new release serves
+    ApiClient via1 = new ApiClient("http://127.0.0.1:8000").as(token);
+    JsonNode perms = via1.get("/v1/apps/" + APP + "/perms").json().get("users");
+    List<String> granted = new ArrayList<>();
+    perms.forEach(u -> granted.add(u.asText()));
+    assertTrue(granted.containsAll(writer.acked), () -> "acknowledged grants missing: " + writer.acked + " vs " + granted);
+    assertEquals(releasesBefore + 1, releaseCount(8000), "one new release");
+    JsonNode latest = via1.get("/v1/apps/" + APP + "/releases").json().get("results").get(0);
+    assertFalse(latest.has("failed"), latest::toString);
+    String version = "v" + latest.get("version").asInt();
+    Eventually.eventually(Duration.ofSeconds(60), () -> {
+      JsonNode containers = via1.get("/v1/apps/" + APP + "/containers").json().get("results");
+      List<String> up = new ArrayList<>();
+      containers.forEach(c -> {
+        if ("up".equals(c.get("state").asText()) && version.equals(c.get("release").asText())) up.add(c.get("node").asText());
+      });
+      assertEquals(3, up.size(), () -> "3 up at " + version + ": " + containers);
+      assertEquals(3, appContainers(1) + appContainers(2) + appContainers(3), "app containers on the engines");
+      return null;
+    });
+    for (int n = 1; n <= 3; n++) assertEquals(200, get(n), "router " + n + " after the upgrade");
+    // every entity's journal is gap-free: no event lost, none written twice
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(TestDatabase.URL.replaceFirst("/([^/?]+)(\\?|$)",
+        "/" + ENV.get("SKIFF_CLUSTER_DB") + "$2"), TestDatabase.USER, TestDatabase.PASSWORD);
+         java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT persistence_id, count(*), min(sequence_number),"
+             + " max(sequence_number) FROM event_journal GROUP BY persistence_id")) {
+      int ids = 0;
+      while (rs.next()) {
+        ids++;
+        assertEquals(rs.getLong(4) - rs.getLong(3) + 1, rs.getLong(2), "events of " + rs.getString(1));
+      }
+      assertTrue(ids > 0);
+    }
+  }
+
+  /**
+   * Seconds from {@code since} (wall clock, this machine's zone, as the nodes log) to the first
+   * line of any node's log that contains {@code text} and is stamped after it; -1 if none.
+   */
+  private static double logged(java.time.LocalTime since, String text) {
+    double first = -1;
+    for (int n = 1; n <= 3; n++) {
+      Path log = Path.of(ENV.getOrDefault("SKIFF_CLUSTER_LOGS", "/tmp/skiff-cluster"), "node" + n + ".log");
+      if (!Files.exists(log)) continue;
+      try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+        for (String line : (Iterable<String>) lines.filter(l -> l.contains(text) && l.length() > 12)::iterator) {
+          java.time.LocalTime at;
+          try {
+            at = java.time.LocalTime.parse(line.substring(0, 12));
+          } catch (java.time.format.DateTimeParseException e) {
+            continue;
+          }
+          if (at.isBefore(since)) continue;
+          double s = Math.round(Duration.between(since, at).toMillis() / 10.0) / 100.0;
+          if (first < 0 || s < first) first = s;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return first;
+  }
+
+  private static void waitForThreeMembers() {
+    Eventually.eventually(Duration.ofSeconds(90), () -> {
+      Result status = run(List.of(SCRIPT, "status"), Duration.ofSeconds(30));
+      assertEquals(3, status.output().lines().filter(l -> l.contains("members up 3 of 3")).count(), status::toString);
+      return null;
+    });
+  }
+
+  /** Whether node {@code n}'s management endpoint answers /ready with 200. */
+  private static boolean ready(int n) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", 8557 + n), 1000);
+      s.setSoTimeout(3000);
+      s.getOutputStream().write("GET /ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).endsWith("200");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int releaseCount(int apiPort) {
+    return new ApiClient("http://127.0.0.1:" + apiPort).as(token).get("/v1/apps/" + APP + "/releases").json().get("count").asInt();
+  }
+
+  /** Grants the app to one user after another through the API on {@code apiPort}, every 1.5 s. */
+  static final class Writer implements Runnable {
+    final List<String> users;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final List<String> acked = java.util.Collections.synchronizedList(new ArrayList<>());
+    final Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile int apiPort;
+    volatile int failed;
+
+    Writer(List<String> users, int apiPort) {
+      this.users = users;
+      this.apiPort = apiPort;
+    }
+
+    @Override
+    public void run() {
+      for (String user : users) {
+        if (stop.get()) return;
+        try {
+          ApiClient.Response r = new ApiClient("http://127.0.0.1:" + apiPort).as(token)
+              .post("/v1/apps/" + APP + "/perms", Map.of("username", user));
+          if (r.status() == 201) acked.add(user);
+          else {
+            failed++;
+            failures.merge(r.status() + " " + r.body(), 1, Integer::sum);
+          }
+        } catch (RuntimeException e) {
+          failed++;
+          failures.merge(String.valueOf(e.getMessage()), 1, Integer::sum);
+        }
+        try {
+          Thread.sleep(1500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
   // --- helpers ---
 
   /** GETs / of the app through router {@code n} (127.0.0.n:80) with its Host header; the status or -1. */
@@ -279,13 +511,16 @@ class ClusterScriptTest {
 
   /** Requests through router {@code n} every 50 ms until stopped; counts what was not a 200. */
   static final class RequestLoop implements Runnable {
-    final int router;
+    volatile int router;
     final AtomicBoolean stop = new AtomicBoolean();
     volatile int total;
     volatile int failed;
     volatile long firstFailure = -1;
     volatile long lastFailure = -1;
     final Map<Integer, Integer> failures = new LinkedHashMap<>();
+    /** Runs of failures less than a second apart: {first, last (nanos), router, count}. */
+    final List<long[]> spans = java.util.Collections.synchronizedList(new ArrayList<>());
+    final long began = System.nanoTime();
 
     RequestLoop(int router) {
       this.router = router;
@@ -300,6 +535,10 @@ class ClusterScriptTest {
         if (status != 200) {
           failed++;
           failures.merge(status, 1, Integer::sum);
+          if (spans.isEmpty() || t - spans.get(spans.size() - 1)[1] > 1_000_000_000L) spans.add(new long[] {t, t, router, 0});
+          long[] span = spans.get(spans.size() - 1);
+          span[1] = t;
+          span[3]++;
           if (firstFailure < 0) firstFailure = t;
           lastFailure = System.nanoTime();
         }
@@ -309,6 +548,17 @@ class ClusterScriptTest {
           return;
         }
       }
+    }
+
+    /** The runs of failures, as "+12.3-14.5 s via router 2: 40". */
+    String spans() {
+      List<String> out = new ArrayList<>();
+      synchronized (spans) {
+        for (long[] sp : spans) {
+          out.add(String.format("+%.1f-%.1f s via router %d: %d", (sp[0] - began) / 1e9, (sp[1] - began) / 1e9, sp[2], sp[3]));
+        }
+      }
+      return String.join("; ", out);
     }
 
     double failedSpan() {
