@@ -3,7 +3,6 @@ package io.skiff.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
-import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.Image;
@@ -27,6 +26,7 @@ import java.util.function.Consumer;
  * bounded by per-operation watchdogs instead (docker-java#1530).
  */
 public final class DockerEngine implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DockerEngine.class);
   private final DockerClient calls;
   private final DockerClient streams;
   private final RegistryLogin login;
@@ -105,17 +105,70 @@ public final class DockerEngine implements AutoCloseable {
   }
 
   /**
+   * The name prefix of the throwaway containers {@link #commitWithEnv} makes, so a sweep can find
+   * any left behind. A name, not a label: the commit bakes the container's labels into the
+   * release image, and so into every app container run from it.
+   */
+  static final String COMMIT_PREFIX = "skiff-commit-";
+
+  /**
    * Makes {@code repository:tag} from {@code image} with {@code env} added to its config (a
    * container is created, committed, removed: no shell quoting of values is involved). Docker
    * merges the image's own environment into the container's, ours winning on equal names.
+   *
+   * <p>The container is never left behind by a failure here: it has a name of our choosing, so
+   * it can be removed even when the create's answer is lost (response timeout, a dropped
+   * connection, an interrupt: the engine made it, we never learnt its ID). Only the death of
+   * this process, or an engine that finishes a create after we gave up on it, can leave one: for
+   * {@link #removeLeftovers}.
    */
   public String commitWithEnv(String image, List<String> env, Map<String, String> labels, String repository, String tag) {
-    CreateContainerResponse c = calls.createContainerCmd(image).withEnv(env).withLabels(labels).exec();
+    String name = COMMIT_PREFIX + java.util.UUID.randomUUID();
+    RuntimeException failure = null;
     try {
-      return calls.commitCmd(c.getId()).withRepository(repository).withTag(tag).exec();
+      calls.createContainerCmd(image).withName(name).withEnv(env).withLabels(labels).exec();
+      return calls.commitCmd(name).withRepository(repository).withTag(tag).exec();
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
     } finally {
-      calls.removeContainerCmd(c.getId()).withForce(true).exec();
+      try {
+        removeContainer(name);
+      } catch (RuntimeException e) {
+        // Neither hides why the commit failed nor fails a good one: removeLeftovers takes the
+        // container if the engine does not remove it now.
+        if (failure != null) failure.addSuppressed(e);
+        else log.warn("committed {}:{} but could not remove container {}: {}", repository, tag, name, e.toString());
+      }
     }
+  }
+
+  /** Force-removes a container by name or ID; one that does not exist (never made, or gone) is fine. */
+  private void removeContainer(String nameOrId) {
+    try {
+      calls.removeContainerCmd(nameOrId).withForce(true).exec();
+    } catch (NotFoundException e) {
+      // never created, or already gone
+    }
+  }
+
+  /**
+   * Removes the {@link #commitWithEnv} containers older than {@code age}: those of a process that
+   * died half-way (kill -9, a halted JVM). Younger ones may be another node's commit in progress
+   * on a shared engine. Returns how many were removed.
+   */
+  public int removeLeftovers(Duration age) {
+    long before = java.time.Instant.now().minus(age).getEpochSecond();
+    int removed = 0;
+    // The engine's name filter matches anywhere in the name: the prefix and the state (a commit
+    // container is never started) are checked here.
+    for (var c : calls.listContainersCmd().withShowAll(true).withNameFilter(List.of(COMMIT_PREFIX)).exec()) {
+      boolean ours = c.getNames() != null && java.util.Arrays.stream(c.getNames()).anyMatch(n -> n.startsWith("/" + COMMIT_PREFIX));
+      if (!ours || !"created".equals(c.getState()) || c.getCreated() == null || c.getCreated() > before) continue;
+      removeContainer(c.getId());
+      removed++;
+    }
+    return removed;
   }
 
   /**

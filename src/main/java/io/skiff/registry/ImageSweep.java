@@ -14,10 +14,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Removes what destroyed apps left in images, every {@code interval} and at start: on every node
  * the local images of the platform repositories of apps that no longer exist; on a node with
- * the registry role also their repositories in the platform registry.
+ * the registry role also their repositories in the platform registry. On every node also the
+ * containers a release image's commit left when its process died half-way.
  */
 public final class ImageSweep {
   private static final Logger log = LoggerFactory.getLogger(ImageSweep.class);
+
+  /** A commit takes seconds: a commit container this old is no one's work in progress. */
+  static final Duration LEFTOVER_AGE = Duration.ofMinutes(10);
 
   private ImageSweep() {}
 
@@ -26,11 +30,21 @@ public final class ImageSweep {
     RegistryCleaner cleaner = registryNode ? new RegistryCleaner(registry) : null;
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(2), interval,
         () -> queries.liveIncarnations().thenAcceptAsync(live -> {
+          leftovers(docker);
           localImages(docker, registry, live.keySet());
           if (cleaner != null) registry(cleaner, live);
         }, io).whenComplete((v, e) -> {
           if (e != null) log.warn("image sweep: {}", e.toString());
         }), system.executionContext());
+  }
+
+  static void leftovers(DockerEngine docker) {
+    try {
+      int n = docker.removeLeftovers(LEFTOVER_AGE);
+      if (n > 0) log.info("removed {} container(s) left by interrupted image commits", n);
+    } catch (RuntimeException e) {
+      log.warn("commit container sweep: {}", e.toString());
+    }
   }
 
   static void localImages(DockerEngine docker, RegistrySettings registry, Set<String> live) {

@@ -57,31 +57,37 @@ final class InteractiveRuns {
     CompletableFuture<Integer> exit = new CompletableFuture<>();
     exits.put(id, exit);
     QueueInputStream stdin = new QueueInputStream();
-    Pair<SourceQueueWithComplete<ByteString>, SourceRef<ByteString>> output =
-        Source.<ByteString>queue(64, OverflowStrategy.backpressure()).toMat(StreamRefs.sourceRef(), Keep.both()).run(system);
-    Pair<SinkRef<ByteString>, CompletionStage<Done>> input = StreamRefs.<ByteString>sinkRef()
-        .toMat(Sink.foreach(chunk -> stdin.offer(chunk.toArray())), Keep.both())
-        .withAttributes(ActorAttributes.dispatcher(RuntimeSettings.STREAM_DISPATCHER))
-        .run(system);
-    input.second().whenComplete((done, err) -> stdin.finish());
-    ResultCallback.Adapter<Frame> attached = runtime.streams().attachContainerCmd(id)
-        .withStdIn(stdin).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true)
-        .exec(new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Frame frame) {
-            output.first().offer(ByteString.fromArray(frame.getPayload())).toCompletableFuture().join();
-          }
-        });
+    Pair<SourceQueueWithComplete<ByteString>, SourceRef<ByteString>> output;
+    Pair<SinkRef<ByteString>, CompletionStage<Done>> input;
+    ResultCallback.Adapter<Frame> attached;
+    // From here on the container exists: whatever fails before it runs removes it (nothing else
+    // would: it is created, never started, and no await() watches it).
     try {
-      // the attach is asynchronous: start the container only once it is in place, or early output is lost
-      attached.awaitStarted(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
+      output = Source.<ByteString>queue(64, OverflowStrategy.backpressure()).toMat(StreamRefs.sourceRef(), Keep.both()).run(system);
+      input = StreamRefs.<ByteString>sinkRef()
+          .toMat(Sink.foreach(chunk -> stdin.offer(chunk.toArray())), Keep.both())
+          .withAttributes(ActorAttributes.dispatcher(RuntimeSettings.STREAM_DISPATCHER))
+          .run(system);
+      input.second().whenComplete((done, err) -> stdin.finish());
+      attached = runtime.streams().attachContainerCmd(id)
+          .withStdIn(stdin).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true)
+          .exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+              output.first().offer(ByteString.fromArray(frame.getPayload())).toCompletableFuture().join();
+            }
+          });
+      try {
+        // the attach is asynchronous: start the container only once it is in place, or early output is lost
+        attached.awaitStarted(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       runtime.calls().startContainerCmd(id).exec();
       if (o.tty() && o.columns() > 0 && o.rows() > 0) resize(id, o.columns(), o.rows());
     } catch (RuntimeException e) {
+      exits.remove(id);
+      stdin.finish();
       runtime.remove(id);
       throw e;
     }
