@@ -4,8 +4,9 @@
 #
 #   node N   Akka remoting 127.0.0.N:25520, API 127.0.0.1:800(N-1), management 127.0.0.1:855(7+N),
 #            git over SSH 127.0.0.1:222(1+N), router 127.0.0.N:80/443, syslog 127.0.0.N:5140/5141,
-#            containers published on 127.0.0.N (ports 2(6+N)000-2(6+N)999); node 1 also runs the
-#            registry on 127.0.0.1:5000.
+#            containers published on 127.0.0.N (ports 2(6+N)000-2(6+N)999); nodes 1 and 2 also
+#            run the registry, on 127.0.0.1:5000 and 127.0.0.2:5000, over one storage directory
+#            (/var/lib/skiff-cluster/registry).
 #   engine N dockerd --host unix:///run/skiff-cluster/dockerN.sock, data root
 #            /var/lib/skiff-cluster/dockerN, exec root /run/skiff-cluster/dockerN-exec (its own
 #            managed containerd under it), no default bridge (--bridge=none), no iptables, no

@@ -116,9 +116,7 @@ final class GitCommand extends SshCommand {
     if (user == null) throw new Refusal("not authenticated");
     Optional<User> u = await(deps, deps.users().byName(user));
     if (u.isEmpty() || !u.get().active()) throw new Refusal("the user of this key no longer exists");
-    Optional<App.Summary> found = await(deps, ClusterSharding.get(deps.system())
-        .entityRefFor(App.ENTITY_KEY, app)
-        .<Optional<App.Summary>>ask(App.Get::new, deps.askTimeout()));
+    Optional<App.Summary> found = findApp(deps, app);
     if (found.isEmpty()) throw new Refusal("app " + app + " does not exist; create it first (POST /v1/apps {\"id\": \"" + app + "\"})");
     if (!found.get().mayUse(user, u.get().superuser(), false)) {
       throw new Refusal("user " + user + " may not " + verb + " " + app + " (owner, collaborator or admin only)");
@@ -126,12 +124,47 @@ final class GitCommand extends SshCommand {
     return found.get();
   }
 
+  /** Tries of the app's lookup: a read, asked again when it times out (its shard moving to another node). */
+  static final int LOOKUP_TRIES = 3;
+
+  /**
+   * The App entity's summary. A push that comes while the entity's shard moves (its node left or
+   * died and the shard is not yet allocated elsewhere, a few seconds) would time out: the read is
+   * asked again, up to {@link #LOOKUP_TRIES} times.
+   */
+  private static Optional<App.Summary> findApp(Deps deps, String app) throws Refusal {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return awaitOrThrow(deps, ClusterSharding.get(deps.system()).entityRefFor(App.ENTITY_KEY, app)
+            .<Optional<App.Summary>>ask(App.Get::new, deps.askTimeout()));
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (attempt >= LOOKUP_TRIES) throw new Refusal("the platform is not answering, try again (TimeoutException)");
+      } catch (Exception e) {
+        throw notAnswering(e);
+      }
+    }
+  }
+
   private static <T> T await(Deps deps, java.util.concurrent.CompletionStage<T> stage) throws Refusal {
     try {
-      return stage.toCompletableFuture().get(deps.askTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return awaitOrThrow(deps, stage);
     } catch (Exception e) {
-      throw new Refusal("the platform is not answering, try again (" + e.getClass().getSimpleName() + ")");
+      throw notAnswering(e);
     }
+  }
+
+  /** The stage's value; a timeout (the ask's own or this wait's) as a TimeoutException. */
+  private static <T> T awaitOrThrow(Deps deps, java.util.concurrent.CompletionStage<T> stage) throws Exception {
+    try {
+      return stage.toCompletableFuture().get(deps.askTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.util.concurrent.TimeoutException t) throw t;
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private static Refusal notAnswering(Exception e) {
+    return new Refusal("the platform is not answering, try again (" + e.getClass().getSimpleName() + ")");
   }
 
   static void say(OutputStream stream, String line) {

@@ -176,6 +176,52 @@ public final class DockerEngine implements AutoCloseable {
    * a failure reported in the progress stream (unauthorized, unknown manifest) is an error too.
    */
   public void pull(String image, Duration timeout) {
+    List<String> aliases = aliases(image);
+    if (aliases.isEmpty()) {
+      pullOnce(image, login.covers(image) ? login.authConfig() : null, timeout);
+      return;
+    }
+    DockerException last = null;
+    for (int i = 0; i < aliases.size(); i++) {
+      String via = aliases.get(i);
+      try {
+        pullOnce(via, login.authConfig(login.endpoints().get(i)), timeout);
+        if (!via.equals(image)) {
+          int colon = image.lastIndexOf(':');
+          tag(via, image.substring(0, colon), image.substring(colon + 1));
+          untag(via);
+        }
+        return;
+      } catch (DockerException e) {
+        last = e;
+        log.info("pull of {} from {} failed ({}); trying the next registry endpoint", image, login.endpoints().get(i), e.getMessage());
+      }
+    }
+    throw last;
+  }
+
+  /**
+   * The platform image {@code reference} (a tag) as each of the registry's endpoints names it,
+   * in order; empty when there is one endpoint, or the reference is not a tag of the platform
+   * registry (then it is pulled or pushed as it is).
+   */
+  private List<String> aliases(String reference) {
+    if (login.endpoints().size() < 2 || !login.covers(reference) || reference.contains("@")) return List.of();
+    String path = reference.substring(login.address().length());
+    if (path.lastIndexOf(':') < path.lastIndexOf('/')) return List.of();
+    return login.endpoints().stream().map(e -> e + path).toList();
+  }
+
+  /** Removes the name {@code reference} only (the image keeps its other names). */
+  private void untag(String reference) {
+    try {
+      calls.removeImageCmd(reference).withNoPrune(true).exec();
+    } catch (RuntimeException e) {
+      log.debug("could not untag {}: {}", reference, e.toString());
+    }
+  }
+
+  private void pullOnce(String image, com.github.dockerjava.api.model.AuthConfig auth, Duration timeout) {
     AtomicReference<String> error = new AtomicReference<>();
     ResultCallback.Adapter<PullResponseItem> callback = new ResultCallback.Adapter<>() {
       @Override
@@ -184,7 +230,7 @@ public final class DockerEngine implements AutoCloseable {
       }
     };
     var cmd = streams.pullImageCmd(image);
-    if (login.covers(image)) cmd.withAuthConfig(login.authConfig());
+    if (auth != null) cmd.withAuthConfig(auth);
     try (var cb = cmd.exec(callback)) {
       if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new DockerException("pull of " + image + " timed out after " + timeout.toSeconds() + "s", null);
@@ -204,8 +250,33 @@ public final class DockerEngine implements AutoCloseable {
     calls.tagImageCmd(image, repository, tag).withForce(true).exec();
   }
 
-  /** Pushes {@code repository:tag}; returns the registry's digest (sha256:...). */
+  /**
+   * Pushes {@code repository:tag}; returns the registry's digest (sha256:...). A platform image
+   * goes to the first of the registry's endpoints that takes it (they share one storage).
+   */
   public String push(String repository, String tag, Duration timeout) {
+    List<String> aliases = aliases(repository + ":" + tag);
+    if (aliases.isEmpty()) return pushOnce(repository, tag, login.covers(repository) ? login.authConfig() : null, timeout);
+    DockerException last = null;
+    for (int i = 0; i < aliases.size(); i++) {
+      String via = aliases.get(i).substring(0, aliases.get(i).length() - tag.length() - 1);
+      try {
+        if (!via.equals(repository)) tag(repository + ":" + tag, via, tag);
+        try {
+          return pushOnce(via, tag, login.authConfig(login.endpoints().get(i)), timeout);
+        } finally {
+          if (!via.equals(repository)) untag(via + ":" + tag);
+        }
+      } catch (DockerException e) {
+        last = e;
+        log.info("push of {}:{} to {} failed ({}); trying the next registry endpoint", repository, tag, login.endpoints().get(i),
+            e.getMessage());
+      }
+    }
+    throw last;
+  }
+
+  private String pushOnce(String repository, String tag, com.github.dockerjava.api.model.AuthConfig auth, Duration timeout) {
     AtomicReference<String> digest = new AtomicReference<>();
     AtomicReference<String> error = new AtomicReference<>();
     ResultCallback.Adapter<PushResponseItem> callback = new ResultCallback.Adapter<>() {
@@ -216,7 +287,7 @@ public final class DockerEngine implements AutoCloseable {
       }
     };
     var cmd = streams.pushImageCmd(repository).withTag(tag);
-    if (login.covers(repository)) cmd.withAuthConfig(login.authConfig());
+    if (auth != null) cmd.withAuthConfig(auth);
     try (var cb = cmd.exec(callback)) {
       if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new DockerException("push of " + repository + ":" + tag + " timed out after " + timeout.toSeconds() + "s", null);

@@ -49,6 +49,7 @@ public final class ImageReferences {
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}");
 
+  private final List<String> endpoints;
   private final String registry;
   private final String registryHost;
   private final int registryPort;
@@ -61,6 +62,17 @@ public final class ImageReferences {
    * @param isNodeAddress whether an address is one of this node's own
    */
   public ImageReferences(String registryAddress, Function<String, List<InetAddress>> resolver, Predicate<InetAddress> isNodeAddress) {
+    this(registryAddress, List.of(), resolver, isNodeAddress);
+  }
+
+  /**
+   * @param endpoints the other host:port the platform registry answers on (registry nodes sharing
+   *     its storage, {@code skiff.registry.endpoints}): references to them are the platform
+   *     registry's too
+   */
+  public ImageReferences(String registryAddress, List<String> endpoints, Function<String, List<InetAddress>> resolver,
+      Predicate<InetAddress> isNodeAddress) {
+    this.endpoints = List.copyOf(endpoints);
     this.registry = registryAddress;
     this.registryHost = host(registryAddress);
     this.registryPort = port(registryAddress);
@@ -70,7 +82,12 @@ public final class ImageReferences {
 
   /** With the system's resolver and this machine's interfaces. */
   public static ImageReferences system(String registryAddress) {
-    return new ImageReferences(registryAddress, ImageReferences::resolve, ImageReferences::isLocal);
+    return system(registryAddress, List.of());
+  }
+
+  /** With the system's resolver and this machine's interfaces, and the registry's other endpoints. */
+  public static ImageReferences system(String registryAddress, List<String> endpoints) {
+    return new ImageReferences(registryAddress, endpoints, ImageReferences::resolve, ImageReferences::isLocal);
   }
 
   /** Reads a reference as Docker does; empty if Docker would not accept it as an image name. */
@@ -121,7 +138,17 @@ public final class ImageReferences {
   /** Whether a registry ({@code host[:port]} as in a reference) is the platform registry. */
   public boolean isPlatformRegistry(String domain) {
     if (domain.equals(DOCKER_HUB)) return false;
-    return port(domain) == registryPort && isPlatformHost(host(domain));
+    if (port(domain) == registryPort && isPlatformHost(host(domain))) return true;
+    for (String endpoint : endpoints) {
+      if (port(domain) == port(endpoint) && sameHost(host(domain), host(endpoint))) return true;
+    }
+    return false;
+  }
+
+  private boolean sameHost(String a, String b) {
+    if (a.equals(b)) return true;
+    List<InetAddress> of = resolver.apply(b);
+    return resolver.apply(a).stream().anyMatch(of::contains);
   }
 
   /** Whether a host name or address (lower case, no brackets) is the platform registry's host or one of this node's addresses. */
@@ -130,7 +157,11 @@ public final class ImageReferences {
     List<InetAddress> addresses = resolver.apply(host);
     if (addresses.stream().anyMatch(isNodeAddress)) return true;
     List<InetAddress> registryAddresses = resolver.apply(registryHost);
-    return addresses.stream().anyMatch(registryAddresses::contains);
+    if (addresses.stream().anyMatch(registryAddresses::contains)) return true;
+    for (String endpoint : endpoints) {
+      if (sameHost(host, host(endpoint))) return true;
+    }
+    return false;
   }
 
   /** Why {@code app} may not use {@code reference} (as an API build's image or a Dockerfile's base), if it may not. */

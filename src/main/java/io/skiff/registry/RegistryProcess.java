@@ -45,7 +45,7 @@ public final class RegistryProcess {
         .onMessageEquals(Start.INSTANCE, () -> Behaviors.setup(ctx -> {
           try {
             Process p = start(settings);
-            ctx.getLog().info("docker-registry listening on {} (pid {}), storing in {}", settings.listen(), p.pid(), settings.dataDir());
+            ctx.getLog().info("docker-registry listening on {} (pid {}), storing in {}", settings.listen(), p.pid(), settings.storage());
             ctx.pipeToSelf(p.onExit(), (proc, err) -> new Exited(proc == null ? -1 : proc.exitValue()));
             return running(settings, timers, p, backoff);
           } catch (IOException e) {
@@ -82,11 +82,24 @@ public final class RegistryProcess {
   }
 
   private static Process start(RegistrySettings settings) throws IOException {
+    Path config = configure(settings);
+    stopStale(settings.binary(), config);
+    Process p = new ProcessBuilder(Watchdog.command("skiff-registry-watchdog", List.of(settings.binary(), "serve", config.toString())))
+        .redirectErrorStream(true)
+        .redirectOutput(settings.dataDir().resolve("registry.log").toFile())
+        .start();
+    p.onExit().thenRun(() -> Watchdog.release(p));
+    return p;
+  }
+
+  /** Writes the registry's htpasswd and config.yml under its data directory; returns the config's path. */
+  static Path configure(RegistrySettings settings) throws IOException {
     if (!settings.login().enabled()) {
       throw new IOException("no registry password (skiff.registry.password-file): the registry is not run without authentication;"
           + " bin/skiff-node makes one, or write 64 random hex characters to that file (mode 0600)");
     }
     Files.createDirectories(settings.dataDir());
+    Files.createDirectories(settings.storage());
     Path htpasswd = Htpasswd.write(settings.dataDir().resolve("htpasswd"), settings.user(), settings.password());
     Path config = settings.dataDir().resolve("config.yml");
     Files.writeString(config, String.join("\n",
@@ -95,7 +108,7 @@ public final class RegistryProcess {
         "  level: warn",
         "storage:",
         "  filesystem:",
-        "    rootdirectory: " + settings.dataDir().resolve("data"),
+        "    rootdirectory: " + settings.storage(),
         "  delete:",
         "    enabled: true",
         "auth:",
@@ -105,13 +118,7 @@ public final class RegistryProcess {
         "http:",
         "  addr: " + settings.listen(),
         ""));
-    stopStale(settings.binary(), config);
-    Process p = new ProcessBuilder(Watchdog.command("skiff-registry-watchdog", List.of(settings.binary(), "serve", config.toString())))
-        .redirectErrorStream(true)
-        .redirectOutput(settings.dataDir().resolve("registry.log").toFile())
-        .start();
-    p.onExit().thenRun(() -> Watchdog.release(p));
-    return p;
+    return config;
   }
 
   /**

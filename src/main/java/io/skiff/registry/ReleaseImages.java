@@ -27,7 +27,7 @@ public final class ReleaseImages {
     this.docker = docker;
     this.registry = registry;
     this.pushTimeout = pushTimeout;
-    this.references = ImageReferences.system(registry.address());
+    this.references = ImageReferences.system(registry.address(), registry.endpoints());
   }
 
   /**

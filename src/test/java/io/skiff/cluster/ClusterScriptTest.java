@@ -65,7 +65,7 @@ class ClusterScriptTest {
     assumeTrue(run(List.of("sh", "-c", "command -v dockerd && command -v nginx && command -v git && command -v ssh"),
         Duration.ofSeconds(5)).ok(), "needs dockerd, nginx, git and ssh");
     for (String hostPort : List.of("127.0.0.1:8000", "127.0.0.1:8001", "127.0.0.1:8002", "127.0.0.1:8558",
-        "127.0.0.1:8559", "127.0.0.1:8560", "127.0.0.1:80", "127.0.0.2:80", "127.0.0.3:80", "127.0.0.1:5000",
+        "127.0.0.1:8559", "127.0.0.1:8560", "127.0.0.1:80", "127.0.0.2:80", "127.0.0.3:80", "127.0.0.1:5000", "127.0.0.2:5000",
         "127.0.0.1:2222", "127.0.0.1:2223", "127.0.0.1:2224", "127.0.0.1:25520", "127.0.0.2:25520", "127.0.0.3:25520")) {
       assertTrue(free(hostPort), hostPort + " is in use: stop what listens there (a node of bin/skiff-node?) and run again");
     }
@@ -397,6 +397,62 @@ class ClusterScriptTest {
       }
       assertTrue(ids > 0);
     }
+  }
+
+  @Test
+  @Order(6)
+  void withNodeOneDeadAPushThroughNodeTwoBuildsAndServes() {
+    String before = latestVersion(8001);
+    long killed = System.nanoTime();
+    Result kill = run(List.of(SCRIPT, "kill", "1"), Duration.ofSeconds(60));
+    assertTrue(kill.ok(), kill::toString);
+    // node 1 (its registry endpoint, builder, controller, the oldest node) is gone for good
+    Eventually.eventually(Duration.ofSeconds(90), () -> {
+      Result status = run(List.of(SCRIPT, "status"), Duration.ofSeconds(30));
+      assertTrue(status.output().lines().filter(l -> l.startsWith("node 2:")).findFirst().orElse("").contains("members up 2 of 2"),
+          status::toString);
+      return null;
+    });
+    FIGURES.put("registry node loss: node 1 removed (s after kill)", seconds(killed));
+    assertFalse(free("127.0.0.2:5000"), "node 2's registry endpoint listens");
+
+    // a new commit, pushed to node 2's builder, which has no copy of the repository: the whole
+    // history comes with the push; the image goes to the registry through node 2's endpoint
+    Path repo = home.resolve("hello");
+    try {
+      Files.writeString(repo.resolve("PUSHED_TO"), "node 2\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    git(repo, "add", "-A");
+    git(repo, "-c", "user.name=Skiff Test", "-c", "user.email=test@skiff.invalid", "commit", "-q", "-m", "to node 2");
+    long t0 = System.nanoTime();
+    Result push = git(repo, "push", "ssh://git@127.0.0.1:2223/" + APP + ".git", "main");
+    FIGURES.put("registry node loss: git push to node 2 -> serving (s)", seconds(t0));
+    String after = latestVersion(8001);
+    assertTrue(push.output().contains(after + " is serving") && !after.equals(before), () -> before + " -> " + after + ": " + push);
+    // its containers run on engines 2 and 3, which pulled it through 127.0.0.2:5000, and serve
+    ApiClient via2 = new ApiClient("http://127.0.0.1:8001").as(token);
+    Eventually.eventually(Duration.ofSeconds(60), () -> {
+      JsonNode containers = via2.get("/v1/apps/" + APP + "/containers").json().get("results");
+      List<String> up = new ArrayList<>();
+      containers.forEach(c -> {
+        if ("up".equals(c.get("state").asText()) && after.equals(c.get("release").asText())) up.add(c.get("node").asText());
+      });
+      assertEquals(3, up.size(), () -> "3 up at " + after + ": " + containers);
+      return null;
+    });
+    Result pulled = docker(3, "images", "--format", "{{.Repository}}:{{.Tag}}", "127.0.0.1:5000/" + APP);
+    assertTrue(pulled.output().contains("127.0.0.1:5000/" + APP + ":" + after), pulled::toString);
+    assertEquals("", docker(3, "images", "-q", "127.0.0.2:5000/" + APP).output().strip(), "the endpoint's alias is removed");
+    assertEquals(200, get(2), "router 2");
+    assertEquals(200, get(3), "router 3");
+  }
+
+  private static String latestVersion(int apiPort) {
+    JsonNode latest = new ApiClient("http://127.0.0.1:" + apiPort).as(token).get("/v1/apps/" + APP + "/releases").json()
+        .get("results").get(0);
+    return "v" + latest.get("version").asInt();
   }
 
   /**

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ImageReferencesTest {
   private static final Map<String, String> HOSTS = Map.of(
       "node1", "127.0.1.1", "registry.internal", "10.0.0.5", "reg-alias.internal", "10.0.0.5", "elsewhere.example", "10.9.9.9",
-      "lan-node", "10.0.0.7");
+      "lan-node", "10.0.0.7", "reg-b.internal", "10.0.0.9");
 
   private static List<InetAddress> resolve(String host) {
     try {
@@ -67,6 +67,21 @@ class ImageReferencesTest {
     allowed(NAMED, "10.0.0.5:5000/mine:v2");
     allowed(NAMED, "registry.internal/victim:v3");
     allowed(NAMED, "elsewhere.example:5000/victim:v3");
+  }
+
+  @Test
+  void everyEndpointOfASharedStorageRegistryIsThePlatformRegistry() {
+    // the registry also answers on another node (registry.internal's storage, shared): its
+    // host is not this node's, so only the configured endpoints make it the platform's
+    ImageReferences shared = new ImageReferences("registry.internal:5000", List.of("registry.internal:5000", "reg-b.internal:5001"),
+        ImageReferencesTest::resolve, ImageReferencesTest::nodeAddress);
+    for (String ref : List.of("reg-b.internal:5001/victim:v3", "REG-B.INTERNAL:5001/victim", "10.0.0.9:5001/victim:v1")) {
+      refused(shared, ref);
+      allowed(NAMED, ref); // without the endpoint: an outside registry (which asks for credentials the node sends only to its own)
+    }
+    allowed(shared, "reg-b.internal:5001/mine:v2");
+    allowed(shared, "reg-b.internal:5002/victim:v3"); // another port is another registry
+    assertTrue(shared.checkUrl("http://reg-b.internal:5001/v2/victim/blobs/sha256:00").isPresent(), "ADD from the other endpoint");
   }
 
   @Test
