@@ -4,23 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skiff.testkit.ApiClient;
+import io.skiff.testkit.Commands;
+import io.skiff.testkit.Commands.Result;
 import io.skiff.testkit.Eventually;
 import io.skiff.testkit.TestDatabase;
 import io.skiff.testkit.TestNode;
 import io.skiff.testkit.TestTls;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,32 +34,9 @@ class ImagesTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final List<String> CONTAINERS = new ArrayList<>();
 
-  record Result(int exit, String output) {}
-
+  /** Runs a command to its end, {@code timeout} at most (then exit -1). */
   static Result run(Duration timeout, String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      Thread reader = new Thread(() -> {
-        try {
-          p.getInputStream().transferTo(out);
-        } catch (IOException e) {
-          // the process ended
-        }
-      });
-      reader.start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + " did not finish in " + timeout);
-      }
-      reader.join(5000);
-      return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return Commands.run(Path.of("").toAbsolutePath(), Map.of(), List.of(command), timeout);
   }
 
   @BeforeAll

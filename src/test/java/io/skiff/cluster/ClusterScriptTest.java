@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skiff.testkit.ApiClient;
+import io.skiff.testkit.Commands;
+import io.skiff.testkit.Commands.Result;
 import io.skiff.testkit.Eventually;
 import io.skiff.testkit.TestDatabase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -663,18 +663,7 @@ class ClusterScriptTest {
   }
 
   static double seconds(long startNanos) {
-    return Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
-  }
-
-  record Result(int exit, String output) {
-    boolean ok() {
-      return exit == 0;
-    }
-
-    @Override
-    public String toString() {
-      return "exit " + exit + ":\n" + output;
-    }
+    return Commands.seconds(startNanos);
   }
 
   static Result run(List<String> command, Duration timeout) {
@@ -682,34 +671,8 @@ class ClusterScriptTest {
   }
 
   static Result run(List<String> command, Duration timeout, Map<String, String> env) {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
-    pb.environment().putAll(ENV);
-    pb.environment().putAll(env);
-    try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      Thread reader = new Thread(() -> {
-        try (InputStream in = p.getInputStream()) {
-          in.transferTo(buf);
-        } catch (IOException e) {
-          // the process went away
-        }
-      });
-      reader.start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        reader.join(5000);
-        return new Result(-1, "timed out after " + timeout.toSeconds() + " s: " + String.join(" ", command) + "\n" + buf);
-      }
-      reader.join(10_000);
-      return new Result(p.exitValue(), buf.toString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Map<String, String> all = new LinkedHashMap<>(ENV);
+    all.putAll(env);
+    return Commands.run(ROOT, all, command, timeout);
   }
 }

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skiff.testkit.ApiClient;
+import io.skiff.testkit.Commands;
+import io.skiff.testkit.Commands.Result;
 import io.skiff.testkit.Eventually;
 import io.skiff.testkit.TestDatabase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -657,58 +657,14 @@ class PartitionTest {
     return Math.round(nanos / 1e7) / 100.0;
   }
 
-  record Result(int exit, String output) {
-    boolean ok() {
-      return exit == 0;
-    }
-
-    @Override
-    public String toString() {
-      return "exit " + exit + ":\n" + output;
-    }
-  }
-
   static Result run(List<String> command, Duration timeout) {
     return run(command, timeout, Map.of());
   }
 
   /** Runs a command to its end or for {@code timeout} at most; a timeout (or an interrupt: JUnit's) kills it and its children. */
   static Result run(List<String> command, Duration timeout, Map<String, String> env) {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
-    pb.environment().putAll(ENV);
-    pb.environment().putAll(env);
-    Process p;
-    try {
-      p = pb.start();
-      p.getOutputStream().close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> {
-      try (InputStream in = p.getInputStream()) {
-        in.transferTo(buf);
-      } catch (IOException e) {
-        // the process went away
-      }
-    });
-    reader.start();
-    boolean done = false;
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        return new Result(-1, "timed out after " + timeout.toSeconds() + " s: " + String.join(" ", command) + "\n" + buf);
-      }
-      done = true;
-      reader.join(10_000);
-      return new Result(p.exitValue(), buf.toString(StandardCharsets.UTF_8));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
-    } finally {
-      if (!done) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-      }
-    }
+    Map<String, String> all = new java.util.LinkedHashMap<>(ENV);
+    all.putAll(env);
+    return Commands.run(ROOT, all, command, timeout);
   }
 }
