@@ -94,7 +94,7 @@ final class BuildPipeline {
           });
       Map<String, String> procfile = readProcfile(tree, out);
       writeContext(tree, context);
-      askBuild(buildId, r -> new Build.Start(app.id(), app.uuid(), user, sha, r));
+      startBuild(buildId, app, user, sha);
       started = true;
 
       out.step("Building Docker image");
@@ -211,6 +211,27 @@ final class BuildPipeline {
     }
   }
 
+  /** Tries of a build's Start: the first entity a push makes, asked again when it times out. */
+  static final int START_TRIES = 3;
+
+  /**
+   * Records the build's start. Right after a node's loss the new Build entity's shard may wait
+   * for its coordinator to move (a few seconds): a timed-out Start is asked again (the entity
+   * answers a repeated Start as done), up to {@link #START_TRIES} times.
+   */
+  private void startBuild(String buildId, App.Summary app, String user, String sha) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        ask(sharding.entityRefFor(Build.ENTITY_KEY, buildId)
+            .<Build.Summary>askWithStatus(r -> new Build.Start(app.id(), app.uuid(), user, sha, r), askTimeout));
+        return;
+      } catch (BuildFailed e) {
+        if (!e.timedOut() || attempt >= START_TRIES) throw e;
+        log.info("build {}: the start was not answered in time (try {} of {}), asking again", buildId, attempt, START_TRIES);
+      }
+    }
+  }
+
   private Build.Summary askBuild(String buildId, Function<ActorRef<StatusReply<Build.Summary>>, Build.Command> cmd) {
     return ask(sharding.entityRefFor(Build.ENTITY_KEY, buildId).<Build.Summary>askWithStatus(cmd::apply, askTimeout));
   }
@@ -219,9 +240,10 @@ final class BuildPipeline {
     try {
       return stage.toCompletableFuture().get(askTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof TimeoutException) throw BuildFailed.timeout("the cluster did not answer in time; try again");
       throw new BuildFailed("the platform refused the build: " + e.getCause().getMessage());
     } catch (TimeoutException e) {
-      throw new BuildFailed("the cluster did not answer in time; try again");
+      throw BuildFailed.timeout("the cluster did not answer in time; try again");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BuildFailed("interrupted");

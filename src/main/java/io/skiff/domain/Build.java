@@ -156,6 +156,11 @@ public final class Build
   }
 
   private ReplyEffect<Event, State> onStart(State s, Start c) {
+    // the same Start again (the builder asks again when the first ask timed out): it is done
+    if (s.isRunning() && s.build().appUuid().equals(c.appUuid()) && s.build().info().sha().equals(c.sha())
+        && s.build().info().owner().equals(c.owner())) {
+      return Effect().reply(c.replyTo(), StatusReply.success(s.build()));
+    }
     if (s.exists()) return Effect().reply(c.replyTo(), StatusReply.error("build " + buildUuid + " already exists"));
     Started e = new Started(c.appId(), c.appUuid(), c.owner(), c.sha(), Instant.now());
     return Effect().persist(e).thenReply(c.replyTo(), after -> StatusReply.success(after.build()));

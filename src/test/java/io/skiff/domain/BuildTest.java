@@ -56,4 +56,21 @@ class BuildTest {
     assertTrue(build.runCommand(new Build.Create("myapp", "u", info, probe.ref())).hasNoEvents());
     assertTrue(probe.receiveMessage().isError());
   }
+
+  @Test
+  void aRepeatedStartIsAnsweredAsDoneAndAnotherIsRefused() {
+    var build = EventSourcedBehaviorTestKit.<Build.Command, Build.Event, Build.State>create(
+        testKit.system(), Build.create("b-3", new RecordingReadModel()));
+    TestProbe<StatusReply<Build.Summary>> probe = testKit.createTestProbe();
+    assertInstanceOf(Build.Started.class, build.runCommand(new Build.Start("myapp", "u", "alice", "abc123", probe.ref())).event());
+    assertEquals(Build.STARTED, probe.receiveMessage().getValue().status());
+    // the builder asks again after a timeout: one Started event, the same answer
+    assertTrue(build.runCommand(new Build.Start("myapp", "u", "alice", "abc123", probe.ref())).hasNoEvents());
+    assertEquals("abc123", probe.receiveMessage().getValue().info().sha());
+    // another commit, or another incarnation of the app, under the same build id is not that
+    assertTrue(build.runCommand(new Build.Start("myapp", "u", "alice", "def456", probe.ref())).hasNoEvents());
+    assertTrue(probe.receiveMessage().isError());
+    assertTrue(build.runCommand(new Build.Start("myapp", "other", "alice", "abc123", probe.ref())).hasNoEvents());
+    assertTrue(probe.receiveMessage().isError());
+  }
 }
