@@ -67,8 +67,12 @@ _clu_shims() {
 _clu_procs() {
   local n=$1 what=${2:-all} roots=()
   if [ "$what" != engine ]; then
-    local p
+    local p sid
     p=$(clu_jvm_pid "$n") && roots+=("$p")
+    # Everything in the JVM's session (setsid made it the leader; nothing it starts leaves it):
+    # this finds what outlived its parent too, e.g. nginx workers whose master was killed first.
+    sid=$(tr -dc '0-9' <"$CLU_RUN/node$n.sid" 2>/dev/null || true)
+    [ -z "$sid" ] || roots+=($(ps -eo pid=,sid= | awk -v s="$sid" '$2 == s {print $1}'))
     # a JVM whose pid file is gone: matched by its config file, which only this script passes
     roots+=($(pgrep -f -- "-Dconfig.file=$(clu_conf "$n") " 2>/dev/null || true))
     # nginx and docker-registry of this node, matched by their prefix under the node's data dir
@@ -83,14 +87,17 @@ _clu_procs() {
   [ ${#roots[@]} -eq 0 ] || _clu_tree "${roots[@]}" | sort -un
 }
 
+# kill -9 of node N's processes (as _clu_procs lists them), listed again until none is left: a
+# process forked while the first list was made (an nginx reload's new workers) is in the next.
 _clu_kill9() {
-  local pids
-  pids=$(_clu_procs "$@" | tr '\n' ' ')
-  [ -z "${pids// /}" ] || kill -9 $pids 2>/dev/null || true
-  local _
+  local pids _
   for _ in $(seq 1 50); do
-    pids=$(for p in $pids; do if kill -0 "$p" 2>/dev/null; then echo "$p"; fi; done)
-    [ -z "$pids" ] && return 0
+    pids=$(_clu_procs "$@" | tr '\n' ' ')
+    if [ -z "${pids// /}" ]; then
+      [ "${2:-all}" = engine ] || rm -f "$CLU_RUN/node$1.sid"
+      return 0
+    fi
+    kill -9 $pids 2>/dev/null || true
     sleep 0.1
   done
 }
@@ -154,6 +161,7 @@ clu_jvm_start() {
     </dev/null >>"$CLU_LOGS/node$n.log" 2>&1 &
   local pid=$! _
   echo "$pid" >"$CLU_RUN/node$n.pid"
+  echo "$pid" >"$CLU_RUN/node$n.sid"
   # setsid and env exec java in the same process: wait until it is java (clu_jvm_pid checks that)
   for _ in $(seq 1 100); do
     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] && return 0

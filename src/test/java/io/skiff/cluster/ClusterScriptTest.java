@@ -53,6 +53,10 @@ class ClusterScriptTest {
   private static final String HOST = APP + ".skiff.local";
   private static final Map<String, String> ENV = new LinkedHashMap<>();
   private static final Map<String, Double> FIGURES = new LinkedHashMap<>();
+  /** What the cluster listens on: free before start and after stop. */
+  private static final List<String> PORTS = List.of("127.0.0.1:8000", "127.0.0.1:8001", "127.0.0.1:8002", "127.0.0.1:8558",
+      "127.0.0.1:8559", "127.0.0.1:8560", "127.0.0.1:80", "127.0.0.2:80", "127.0.0.3:80", "127.0.0.1:5000", "127.0.0.2:5000",
+      "127.0.0.1:2222", "127.0.0.1:2223", "127.0.0.1:2224", "127.0.0.1:25520", "127.0.0.2:25520", "127.0.0.3:25520");
 
   private static boolean started;
   private static ApiClient api;
@@ -64,9 +68,7 @@ class ClusterScriptTest {
     assumeTrue("0".equals(run(List.of("id", "-u"), Duration.ofSeconds(5)).output().strip()), "needs root");
     assumeTrue(run(List.of("sh", "-c", "command -v dockerd && command -v nginx && command -v git && command -v ssh"),
         Duration.ofSeconds(5)).ok(), "needs dockerd, nginx, git and ssh");
-    for (String hostPort : List.of("127.0.0.1:8000", "127.0.0.1:8001", "127.0.0.1:8002", "127.0.0.1:8558",
-        "127.0.0.1:8559", "127.0.0.1:8560", "127.0.0.1:80", "127.0.0.2:80", "127.0.0.3:80", "127.0.0.1:5000", "127.0.0.2:5000",
-        "127.0.0.1:2222", "127.0.0.1:2223", "127.0.0.1:2224", "127.0.0.1:25520", "127.0.0.2:25520", "127.0.0.3:25520")) {
+    for (String hostPort : PORTS) {
       assertTrue(free(hostPort), hostPort + " is in use: stop what listens there (a node of bin/skiff-node?) and run again");
     }
     String db = TestDatabase.URL.substring(TestDatabase.URL.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
@@ -105,6 +107,8 @@ class ClusterScriptTest {
       assertEquals(List.of(), mounts.filter(l -> l.contains("/skiff-cluster")).toList(), "mounts left");
     }
     assertFalse(Files.exists(Path.of("/run/skiff-cluster")), "/run/skiff-cluster left");
+    // and nothing holds the cluster's ports (an nginx worker that outlived its master once did)
+    for (String hostPort : PORTS) assertTrue(free(hostPort), hostPort + " still in use after stop");
     assertFalse(Files.exists(Path.of("/var/lib/skiff-cluster")), "/var/lib/skiff-cluster left");
     run(List.of("rm", "-rf", home.toString()), Duration.ofSeconds(30));
   }
