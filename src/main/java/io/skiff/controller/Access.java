@@ -6,6 +6,7 @@ import java.util.function.Function;
 import io.skiff.cluster.Asks;
 import io.skiff.domain.App;
 import io.skiff.domain.Build;
+import io.skiff.domain.EntityDefaults;
 import io.skiff.domain.Release;
 import io.skiff.store.Database;
 import io.skiff.store.DatabaseExtension;
@@ -80,14 +81,25 @@ public final class Access {
 
   /**
    * The ask, unless the database circuit breaker is open: then a 503 at once (when it is
-   * half-open, a validity check tries PostgreSQL first). An ask that times out is checked against
-   * PostgreSQL, which also feeds the breaker when only the journal has seen it fail.
+   * half-open too: the breaker's own trial is under way). An ask still waiting when the breaker
+   * opens answers 503 then ({@link Database#failIfUnavailable}): an entity that waits for the
+   * journal would keep a deploy's caller for minutes. An entity whose journal write failed says
+   * so ({@link EntityDefaults#JOURNAL_UNAVAILABLE}): a 503 at once. An ask that times out is
+   * checked against PostgreSQL, which also feeds the breaker when only the journal has seen it fail.
    */
   private <T> CompletionStage<T> guarded(Supplier<CompletableFuture<T>> ask) {
     Database db = DatabaseExtension.get(ctx.system());
-    CompletableFuture<T> asked = db.available() ? ask.get() : db.probe().toCompletableFuture().thenCompose(ok -> ask.get());
-    return asked.exceptionallyCompose(e -> Replies.unwrap(e) instanceof TimeoutException
-        ? db.probe().toCompletableFuture().thenCompose(ok -> CompletableFuture.<T>failedFuture(e))
-        : CompletableFuture.failedFuture(e));
+    CompletableFuture<T> asked = db.available()
+        ? db.failIfUnavailable(ask.get())
+        : db.probe().toCompletableFuture().thenCompose(ok -> db.failIfUnavailable(ask.get()));
+    return asked.exceptionallyCompose(e -> {
+      Throwable cause = Replies.unwrap(e);
+      if (cause instanceof TimeoutException) return db.probe().toCompletableFuture().thenCompose(ok -> CompletableFuture.<T>failedFuture(e));
+      if (cause instanceof StatusReply.ErrorMessage m && EntityDefaults.JOURNAL_UNAVAILABLE.equals(m.getMessage())) {
+        db.probe(); // feeds the breaker; the answer does not wait for it
+        return CompletableFuture.<T>failedFuture(db.unavailable("an entity could not write its journal"));
+      }
+      return CompletableFuture.<T>failedFuture(e);
+    });
   }
 }

@@ -10,6 +10,7 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.pattern.StatusReply;
+import akka.actor.typed.PreRestart;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -178,6 +179,8 @@ public final class App
   private final String appId;
   private final ReadModel readModel;
   private final ActorContext<Command> context;
+  /** Who waits for the event being written (answered if the write fails). */
+  private final EntityDefaults.OwedReply owed = new EntityDefaults.OwedReply();
 
   private App(String appId, ReadModel readModel, ActorContext<Command> context) {
     super(
@@ -277,10 +280,12 @@ public final class App
   }
 
   private ReplyEffect<Event, State> onDestroy(State s, Destroy c) {
+    owed.owe(c.replyTo());
     return Effect()
         .persist(new Destroyed(Instant.now()))
         .thenRun(
             after -> {
+              owed.written();
               long seq = lastSeqNr();
               ReadModelWrites.now(context.getSystem(), () -> readModel.appDestroyed(appId, seq)).whenComplete((done, err) -> {
                 if (err == null) {
@@ -296,10 +301,12 @@ public final class App
 
   /** Persists, writes the read model (see {@link ReadModelWrites}), then replies with the new summary. */
   private ReplyEffect<Event, State> persistAndPublish(Event event, ActorRef<StatusReply<Summary>> replyTo) {
+    owed.owe(replyTo);
     return Effect()
         .persist(event)
         .thenRun(
             after -> {
+              owed.written();
               Summary summary = after.toSummary(appId);
               long seq = lastSeqNr();
               ReadModelWrites.now(context.getSystem(), () -> readModel.appChanged(summary, seq)).whenComplete((done, err) -> {
@@ -343,6 +350,7 @@ public final class App
               if (state.exists()) readModel.appChanged(state.toSummary(appId), lastSeqNr());
               else readModel.appDestroyed(appId, lastSeqNr());
             })
+        .onSignal(PreRestart.instance(), state -> owed.journalFailed()) // a write failed: see EntityDefaults.OwedReply
         .build();
   }
 }

@@ -9,6 +9,7 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.pattern.StatusReply;
+import akka.actor.typed.PreRestart;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -122,6 +123,8 @@ public final class Build
   private final String buildUuid;
   private final ReadModel readModel;
   private final ActorContext<Command> context;
+  /** Who waits for the event being written (answered if the write fails). */
+  private final EntityDefaults.OwedReply owed = new EntityDefaults.OwedReply();
 
   private Build(String buildUuid, ReadModel readModel, ActorContext<Command> context) {
     super(
@@ -163,7 +166,8 @@ public final class Build
     }
     if (s.exists()) return Effect().reply(c.replyTo(), StatusReply.error("build " + buildUuid + " already exists"));
     Started e = new Started(c.appId(), c.appUuid(), c.owner(), c.sha(), Instant.now());
-    return Effect().persist(e).thenReply(c.replyTo(), after -> StatusReply.success(after.build()));
+    owed.owe(c.replyTo());
+    return Effect().persist(e).thenRun(after -> owed.written()).thenReply(c.replyTo(), after -> StatusReply.success(after.build()));
   }
 
   private ReplyEffect<Event, State> onSucceed(State s, Succeed c) {
@@ -174,13 +178,17 @@ public final class Build
 
   private ReplyEffect<Event, State> onFail(State s, Fail c) {
     if (!s.isRunning()) return Effect().reply(c.replyTo(), StatusReply.error("build " + buildUuid + " is not running"));
-    return Effect().persist(new Failed(c.reason(), Instant.now())).thenReply(c.replyTo(), after -> StatusReply.success(after.build()));
+    owed.owe(c.replyTo());
+    return Effect().persist(new Failed(c.reason(), Instant.now())).thenRun(after -> owed.written())
+        .thenReply(c.replyTo(), after -> StatusReply.success(after.build()));
   }
 
   /** Persists a success event, publishes the build to the read model, then replies. */
   private ReplyEffect<Event, State> persistAndPublish(Event event, ActorRef<StatusReply<Summary>> replyTo) {
+    owed.owe(replyTo);
     return Effect()
         .persist(event)
+        .thenRun(after -> owed.written())
         .thenRun(after -> readModel.buildCreated(after.build()).whenComplete((d, err) -> {
           if (err != null) context.getLog().warn("read model update for build {} failed: {}", buildUuid, err.toString());
           replyTo.tell(StatusReply.success(after.build()));
@@ -210,6 +218,7 @@ public final class Build
         .onSignal(RecoveryCompleted.instance(), s -> {
           if (s.exists() && SUCCEEDED.equals(s.build().status())) readModel.buildCreated(s.build());
         })
+        .onSignal(PreRestart.instance(), s -> owed.journalFailed()) // a write failed: see EntityDefaults.OwedReply
         .build();
   }
 }

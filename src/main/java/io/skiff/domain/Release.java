@@ -11,6 +11,7 @@ import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.pattern.Patterns;
 import akka.pattern.StatusReply;
+import akka.actor.typed.PreRestart;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -210,12 +211,17 @@ public final class Release
   private final ReadModel readModel;
   private final DeployPorts ports;
   private final ActorContext<Command> context;
-  /** Who waits for the outcome of each version (lost with the actor: their asks time out). */
+  /**
+   * Who waits for the outcome of each version. Lost with the actor (their asks time out), but a
+   * failed journal write only restarts it within this object: they are answered then (PreRestart).
+   */
   private final Map<Integer, List<ActorRef<StatusReply<Outcome>>>> waiters = new HashMap<>();
   /** The releases whose callers wait for an outcome (the latest may have moved on meanwhile). */
   private final Map<Integer, ReleaseRecord> inFlight = new HashMap<>();
   /** Who follows the steps of a version's deploy (a git push). */
   private final Map<Integer, ActorRef<Progress>> followers = new HashMap<>();
+  /** Who waits for the initial release being written (answered if the write fails). */
+  private final EntityDefaults.OwedReply owed = new EntityDefaults.OwedReply();
   /** A step of the rollout is under way in this incarnation of the actor. */
   private boolean driving;
   private Map<String, Integer> structure;
@@ -516,7 +522,9 @@ public final class Release
     if (!s.isEmpty()) return Effect().reply(replyTo, StatusReply.success(s.latest()));
     ReleaseRecord v1 = initial(owner);
     Released e = new Released(appId, v1, "initial", List.of());
+    owed.owe(replyTo);
     return Effect().persist(e)
+        .thenRun(after -> owed.written())
         .thenRun(after -> readModel.releaseCreated(appUuid, appId, v1).whenComplete((d, err) -> {
           if (err != null) context.getLog().warn("read model update for releases of {} failed: {}", appId, err.toString());
           replyTo.tell(StatusReply.success(v1));
@@ -614,6 +622,22 @@ public final class Release
           healOutcomes(s);
           if (s.rollout() != null) context.getSelf().tell(new Resume());
         })
+        .onSignal(PreRestart.instance(), s -> journalFailed())
         .build();
+  }
+
+  /**
+   * A journal write failed and the entity restarts (EntityDefaults.onPersistFailure): the callers
+   * waiting for an outcome would wait out their ask (deploy-timeout + 2 min) for a reply that no
+   * step will send, so they are answered {@link EntityDefaults#JOURNAL_UNAVAILABLE} now.
+   */
+  private void journalFailed() {
+    owed.journalFailed();
+    followers.clear();
+    inFlight.clear();
+    List<ActorRef<StatusReply<Outcome>>> all = new ArrayList<>();
+    waiters.values().forEach(all::addAll);
+    waiters.clear();
+    all.forEach(w -> w.tell(StatusReply.error(EntityDefaults.JOURNAL_UNAVAILABLE)));
   }
 }

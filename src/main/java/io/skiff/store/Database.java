@@ -52,6 +52,8 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Executor executor;
   private final PGSimpleDataSource sessions;
+  /** The breaker's half-open trials: a fresh connection each, bounded in every step (no thread hangs on one). */
+  private final PGSimpleDataSource trials;
   private final CircuitBreaker breaker;
   private final int maxFailures;
 
@@ -60,6 +62,14 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
     this.executor = executor;
     this.sessions = sessions;
+    this.trials = new PGSimpleDataSource();
+    trials.setURL(sessions.getURL());
+    trials.setUser(sessions.getUser());
+    trials.setPassword(sessions.getPassword());
+    trials.setConnectTimeout(5);
+    trials.setLoginTimeout(5);
+    trials.setSocketTimeout(5);
+    trials.setApplicationName("skiff-breaker-trial");
     this.breaker = breaker;
     this.maxFailures = maxFailures;
   }
@@ -71,7 +81,12 @@ public final class Database implements AutoCloseable {
     config.setPassword(settings.dbPassword());
     config.setMaximumPoolSize(settings.dbPoolSize());
     config.setPoolName("skiff-" + system.address().getPort().orElse(0));
-    config.setConnectionTimeout(5_000);
+    // How long a call waits for a connection. The JDBC executor has one thread per connection, so
+    // this is in practice the wait for a new connection to be made; while PostgreSQL is away every
+    // call before the breaker opens waits this long (Hikari does not fail fast), so it is short.
+    long connectionTimeout = system.settings().config().getDuration("skiff.db.connection-timeout").toMillis();
+    config.setConnectionTimeout(connectionTimeout);
+    config.setValidationTimeout(Math.max(250, Math.min(1_000, connectionTimeout / 2)));
     // A query never hangs a pooled connection: the server cancels it, the driver gives up on a dead socket.
     config.addDataSourceProperty("socketTimeout", String.valueOf(settings.dbSocketTimeout().toSeconds()));
     config.addDataSourceProperty("options", "-c statement_timeout=" + settings.dbStatementTimeout().toMillis());
@@ -90,12 +105,61 @@ public final class Database implements AutoCloseable {
     CircuitBreaker breaker = CircuitBreaker.create(system.classicSystem().scheduler(), maxFailures,
             b.getDuration("call-timeout"), b.getDuration("reset-timeout"))
         .withExponentialBackoff(b.getDuration("max-reset-timeout"));
-    breaker.addOnOpenListener(() -> log.warn(
-        "database circuit breaker open after {} failures in a row: calls that need PostgreSQL fail at once (503) until a try succeeds",
-        maxFailures));
-    breaker.addOnHalfOpenListener(() -> log.info("database circuit breaker half-open: the next call tries PostgreSQL"));
+    Database db = new Database(ds, executor, sessions, breaker, maxFailures);
+    breaker.addOnOpenListener(() -> {
+      log.warn("database circuit breaker open after {} failures in a row: calls that need PostgreSQL fail at once (503) until a try succeeds",
+          maxFailures);
+      // Idle pooled connections are most likely dead now (a restarted server, a cut network): retire
+      // them, so none is handed out after PostgreSQL is back; the pool makes new ones.
+      if (ds.getHikariPoolMXBean() != null) ds.getHikariPoolMXBean().softEvictConnections();
+      db.failWaiting();
+    });
+    // The half-open state's one trial is the breaker's own, made at once on a fresh connection:
+    // no request waits for it (the others still fail at once, see run), and it does not depend
+    // on when the pool next tries to connect (its retries back off up to the connection timeout).
+    breaker.addOnHalfOpenListener(() -> {
+      log.info("database circuit breaker half-open: trying PostgreSQL");
+      db.trial();
+    });
     breaker.addOnCloseListener(() -> log.info("database circuit breaker closed: PostgreSQL answers again"));
-    return new Database(ds, executor, sessions, breaker, maxFailures);
+    return db;
+  }
+
+  /** Futures of work that needs PostgreSQL by another way (entity asks), failed when the breaker opens. */
+  private final java.util.Set<CompletableFuture<?>> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * {@code pending}, failed with the unavailable {@link StoreException} if the breaker opens before
+   * it completes: an ask of an entity whose journal write or recovery waits for PostgreSQL (or
+   * whose reply was lost with a failed write) answers 503 then instead of at its own timeout (a
+   * deploy's is minutes). Returns {@code pending}.
+   */
+  public <T> CompletableFuture<T> failIfUnavailable(CompletableFuture<T> pending) {
+    waiting.add(pending);
+    pending.whenComplete((v, e) -> waiting.remove(pending));
+    if (breaker.isOpen()) pending.completeExceptionally(new CompletionException(unavailable("its circuit breaker is open")));
+    return pending;
+  }
+
+  private void failWaiting() {
+    for (CompletableFuture<?> f : waiting) {
+      f.completeExceptionally(new CompletionException(unavailable("its circuit breaker opened while this waited")));
+    }
+  }
+
+  /** An unavailable StoreException (the API's 503 "the database is unavailable, try again shortly"). */
+  public StoreException unavailable(String why) {
+    return new StoreException(new SQLTransientConnectionException("the database is unavailable: " + why, "08001"));
+  }
+
+  /** The half-open trial: a connection of its own and a validity check, through the breaker. */
+  private void trial() {
+    call(c -> {
+      if (!c.isValid(2)) throw new SQLTransientConnectionException("the database did not answer a validity check", "08006");
+      return null;
+    }, true).whenComplete((v, e) -> {
+      if (e != null) log.info("database trial failed: {}", e.getMessage());
+    });
   }
 
   /**
@@ -132,12 +196,30 @@ public final class Database implements AutoCloseable {
    * longer than the breaker's call-timeout (the work itself goes on until its statement timeout).
    */
   public <T> CompletionStage<T> run(SqlWork<T> work) {
+    return call(work, false);
+  }
+
+  private <T> CompletionStage<T> call(SqlWork<T> work, boolean trial) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    breaker.<T>callWithCircuitBreakerCS(
+    if (!trial && breaker.isHalfOpen()) {
+      // The trial under way is the breaker's own (see create): this call fails at once as while open.
+      result.completeExceptionally(new CompletionException(unavailable(
+          "its circuit breaker opened after " + maxFailures + " failures in a row (a try is under way)")));
+      return result;
+    }
+    // The breaker sees the value in an Optional: its Java API hands a call's value to the failure
+    // function as Optional.of(value), which throws on null (a probe's, the readiness check's, any
+    // work that returns nothing). The throw comes after the caller has its value, but the breaker
+    // never learns that the call succeeded: closed, a success did not reset the count of failures
+    // in a row; half-open, a trial that succeeded left it half-open for good, failing every call
+    // ("a try is under way") while PostgreSQL answered again.
+    breaker.<Optional<T>>callWithCircuitBreakerCS(
             () -> CompletableFuture.supplyAsync(
                 () -> {
-                  try (Connection c = dataSource.getConnection()) {
-                    return work.apply(c);
+                  // Queued behind calls that waited for a connection while the breaker opened: fail at once too.
+                  if (breaker.isOpen()) throw unavailable("its circuit breaker is open");
+                  try (Connection c = trial ? trials.getConnection() : dataSource.getConnection()) {
+                    return Optional.ofNullable(work.apply(c));
                   } catch (SQLException e) {
                     throw new StoreException(e);
                   }
@@ -147,7 +229,7 @@ public final class Database implements AutoCloseable {
         // The caller gets a plain CompletableFuture (failures translated, wrapped as supplyAsync's are)
         // completed on the thread that completes the breaker's stage.
         .whenComplete((value, error) -> {
-          if (error == null) result.complete(value);
+          if (error == null) result.complete(value.orElse(null));
           else result.completeExceptionally(new CompletionException(translate(error)));
         });
     return result;
@@ -160,7 +242,7 @@ public final class Database implements AutoCloseable {
 
   /**
    * A cheap call through the breaker (a connection's validity check): fails at once while it is
-   * open, is the trial call when it is half-open, and counts as a failure when PostgreSQL is away.
+   * open or half-open (the breaker makes its own trial), and counts as a failure when PostgreSQL is away.
    */
   public CompletionStage<Void> probe() {
     return run(c -> {
