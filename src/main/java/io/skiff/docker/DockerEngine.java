@@ -181,23 +181,42 @@ public final class DockerEngine implements AutoCloseable {
       pullOnce(image, login.covers(image) ? login.authConfig() : null, timeout);
       return;
     }
-    DockerException last = null;
-    for (int i = 0; i < aliases.size(); i++) {
-      String via = aliases.get(i);
-      try {
-        pullOnce(via, login.authConfig(login.endpoints().get(i)), timeout);
-        if (!via.equals(image)) {
-          int colon = image.lastIndexOf(':');
-          tag(via, image.substring(0, colon), image.substring(colon + 1));
-          untag(via);
+    // One aliased pull of an image at a time in this JVM: another pull's untag of the alias must
+    // not come between this one's pull and its tag (two containers of a release starting at once
+    // on one node pull the same image; seen as "No such image: <endpoint>/app:vN" in CI).
+    synchronized (aliasLocks.computeIfAbsent(image, k -> new Object())) {
+      if (present(image)) return; // pulled by the one that held the lock before
+      DockerException last = null;
+      for (int i = 0; i < aliases.size(); i++) {
+        String via = aliases.get(i);
+        try {
+          pullOnce(via, login.authConfig(login.endpoints().get(i)), timeout);
+          if (!via.equals(image)) {
+            int colon = image.lastIndexOf(':');
+            tag(via, image.substring(0, colon), image.substring(colon + 1));
+            untag(via);
+          }
+          return;
+        } catch (DockerException e) {
+          last = e;
+          log.info("pull of {} from {} failed ({}); trying the next registry endpoint", image, login.endpoints().get(i),
+              e.getMessage());
         }
-        return;
-      } catch (DockerException e) {
-        last = e;
-        log.info("pull of {} from {} failed ({}); trying the next registry endpoint", image, login.endpoints().get(i), e.getMessage());
       }
+      throw last;
     }
-    throw last;
+  }
+
+  /** A lock per image for aliased pulls, shared by this JVM's engine clients (the runtime's and the builder's). */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Object> aliasLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private boolean present(String image) {
+    try {
+      calls.inspectImageCmd(image).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
   }
 
   /**
