@@ -154,10 +154,7 @@ public final class Database implements AutoCloseable {
 
   /** The half-open trial: a connection of its own and a validity check, through the breaker. */
   private void trial() {
-    call(c -> {
-      if (!c.isValid(2)) throw new SQLTransientConnectionException("the database did not answer a validity check", "08006");
-      return null;
-    }, true).whenComplete((v, e) -> {
+    call(VALIDITY_CHECK, true).whenComplete((v, e) -> {
       if (e != null) log.info("database trial failed: {}", e.getMessage());
     });
   }
@@ -245,11 +242,14 @@ public final class Database implements AutoCloseable {
    * open or half-open (the breaker makes its own trial), and counts as a failure when PostgreSQL is away.
    */
   public CompletionStage<Void> probe() {
-    return run(c -> {
-      if (!c.isValid(2)) throw new SQLTransientConnectionException("the database did not answer a validity check", "08006");
-      return null;
-    });
+    return run(VALIDITY_CHECK);
   }
+
+  /** A connection's validity check (2 s at most): the probe's and the half-open trial's work. */
+  private static final SqlWork<Void> VALIDITY_CHECK = c -> {
+    if (!c.isValid(2)) throw new SQLTransientConnectionException("the database did not answer a validity check", "08006");
+    return null;
+  };
 
   private static <T> boolean countsAsFailure(Optional<T> value, Optional<Throwable> error) {
     return error.isPresent() && StoreException.unavailable(error.get());
@@ -259,10 +259,9 @@ public final class Database implements AutoCloseable {
     Throwable cause = error;
     while (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
     if (cause instanceof CircuitBreakerOpenException open) {
-      return new StoreException(new SQLTransientConnectionException(
-          "the database is unavailable: its circuit breaker opened after " + maxFailures + " failures in a row ("
-              + (open.remainingDuration().toMillis() > 0 ? "next try in " + open.remainingDuration().toMillis() + " ms" : "a try is under way")
-              + ")", "08001"));
+      return unavailable("its circuit breaker opened after " + maxFailures + " failures in a row ("
+          + (open.remainingDuration().toMillis() > 0 ? "next try in " + open.remainingDuration().toMillis() + " ms" : "a try is under way")
+          + ")");
     }
     if (cause instanceof TimeoutException) {
       return new StoreException(new SQLTransientConnectionException(
