@@ -714,16 +714,20 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private boolean heardFromEveryRuntime() {
     akka.cluster.ClusterEvent.CurrentClusterState state = Cluster.get(getContext().getSystem()).state();
     for (Member m : state.getMembers()) {
-      if (m.hasRole("runtime") && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
-          && !state.getUnreachable().contains(m) && !nodes.containsKey(m.address().toString())) return false;
+      if (upRuntime(m) && !state.getUnreachable().contains(m) && !nodes.containsKey(m.address().toString())) return false;
     }
     return true;
   }
 
   private boolean runtimeMembers() {
     for (Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
-      if (m.hasRole("runtime") && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())) return true;
+      if (upRuntime(m)) return true;
     }
     return !nodes.isEmpty();
+  }
+
+  /** A member with the runtime role that is up (or weakly up: joined while the cluster was not converged). */
+  private static boolean upRuntime(Member m) {
+    return m.hasRole("runtime") && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp());
   }
 }
