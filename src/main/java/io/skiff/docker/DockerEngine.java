@@ -185,32 +185,48 @@ public final class DockerEngine implements AutoCloseable {
     // not come between this one's pull and its tag (two containers of a release starting at once
     // on one node pull the same image; seen as "No such image: <endpoint>/app:vN" in CI).
     synchronized (aliasLocks.computeIfAbsent(image, k -> new Object())) {
-      if (present(image)) return; // pulled by the one that held the lock before
-      DockerException last = null;
-      for (int i = 0; i < aliases.size(); i++) {
-        String via = aliases.get(i);
-        try {
-          pullOnce(via, login.authConfig(login.endpoints().get(i)), timeout);
-          if (!via.equals(image)) {
-            int colon = image.lastIndexOf(':');
-            tag(via, image.substring(0, colon), image.substring(colon + 1));
-            untag(via);
-          }
-          return;
-        } catch (DockerException e) {
-          last = e;
-          log.info("pull of {} from {} failed ({}); trying the next registry endpoint", image, login.endpoints().get(i),
-              e.getMessage());
+      if (hasImage(image)) return; // pulled by the one that held the lock before
+      viaEndpoints("pull of " + image, aliases, (via, auth) -> {
+        pullOnce(via, auth, timeout);
+        if (!via.equals(image)) {
+          int colon = image.lastIndexOf(':');
+          tag(via, image.substring(0, colon), image.substring(colon + 1));
+          untag(via);
         }
-      }
-      throw last;
+        return null;
+      });
     }
+  }
+
+  /**
+   * {@code attempt} with each endpoint's name of the image ({@link #aliases}) and credentials, in
+   * order, until one does not fail; the last failure if all do.
+   */
+  private <T> T viaEndpoints(String what, List<String> aliases,
+      java.util.function.BiFunction<String, com.github.dockerjava.api.model.AuthConfig, T> attempt) {
+    DockerException last = null;
+    for (int i = 0; i < aliases.size(); i++) {
+      String endpoint = login.endpoints().get(i);
+      try {
+        return attempt.apply(aliases.get(i), login.authConfig(endpoint));
+      } catch (DockerException e) {
+        last = e;
+        log.info("{} through {} failed ({}); trying the next registry endpoint", what, endpoint, e.getMessage());
+      }
+    }
+    throw last;
   }
 
   /** A lock per image for aliased pulls, shared by this JVM's engine clients (the runtime's and the builder's). */
   private static final java.util.concurrent.ConcurrentHashMap<String, Object> aliasLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private boolean present(String image) {
+  /** Pulls {@code image} unless this engine has it. */
+  public void ensureImage(String image, Duration timeout) {
+    if (!hasImage(image)) pull(image, timeout);
+  }
+
+  /** Whether this engine has {@code image} (a name or ID). */
+  public boolean hasImage(String image) {
     try {
       calls.inspectImageCmd(image).exec();
       return true;
@@ -276,23 +292,15 @@ public final class DockerEngine implements AutoCloseable {
   public String push(String repository, String tag, Duration timeout) {
     List<String> aliases = aliases(repository + ":" + tag);
     if (aliases.isEmpty()) return pushOnce(repository, tag, login.covers(repository) ? login.authConfig() : null, timeout);
-    DockerException last = null;
-    for (int i = 0; i < aliases.size(); i++) {
-      String via = aliases.get(i).substring(0, aliases.get(i).length() - tag.length() - 1);
+    return viaEndpoints("push of " + repository + ":" + tag, aliases, (alias, auth) -> {
+      String via = alias.substring(0, alias.length() - tag.length() - 1);
+      if (!via.equals(repository)) tag(repository + ":" + tag, via, tag);
       try {
-        if (!via.equals(repository)) tag(repository + ":" + tag, via, tag);
-        try {
-          return pushOnce(via, tag, login.authConfig(login.endpoints().get(i)), timeout);
-        } finally {
-          if (!via.equals(repository)) untag(via + ":" + tag);
-        }
-      } catch (DockerException e) {
-        last = e;
-        log.info("push of {}:{} to {} failed ({}); trying the next registry endpoint", repository, tag, login.endpoints().get(i),
-            e.getMessage());
+        return pushOnce(via, tag, auth, timeout);
+      } finally {
+        if (!via.equals(repository)) untag(via + ":" + tag);
       }
-    }
-    throw last;
+    });
   }
 
   private String pushOnce(String repository, String tag, com.github.dockerjava.api.model.AuthConfig auth, Duration timeout) {

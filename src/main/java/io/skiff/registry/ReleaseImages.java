@@ -1,6 +1,5 @@
 package io.skiff.registry;
 
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Image;
 import io.skiff.domain.ReleaseRecord;
 import io.skiff.docker.DockerEngine;
@@ -92,11 +91,7 @@ public final class ReleaseImages {
   }
 
   private void ensureLocal(String image) {
-    try {
-      docker.client().inspectImageCmd(image).exec();
-    } catch (NotFoundException e) {
-      docker.pull(image, pushTimeout);
-    }
+    docker.ensureImage(image, pushTimeout);
   }
 
   /** Keeps the newest {@code keep} release images (and build images) of the app on this node. */

@@ -264,13 +264,7 @@ final class ContainerRuntime {
 
   /** Pulls {@code image} from its registry unless this engine has it. */
   void ensureImage(String image, Duration timeout) {
-    try {
-      calls.inspectImageCmd(image).exec();
-      return;
-    } catch (NotFoundException e) {
-      // pull below
-    }
-    engine.pull(image, timeout);
+    engine.ensureImage(image, timeout);
   }
 
   /**
